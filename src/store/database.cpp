@@ -1,0 +1,118 @@
+#include "store/database.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+
+namespace nc::store {
+
+std::size_t Row::index(std::string_view column) const {
+  for (std::size_t i = 0; i < columns_->size(); ++i) {
+    if ((*columns_)[i] == column) return i;
+  }
+  throw DbError(fmt::format("result has no column '{}'", column));
+}
+
+std::string Row::text(std::string_view column) const {
+  return optional_text(column).value_or(std::string());
+}
+
+std::optional<std::string> Row::optional_text(std::string_view column) const {
+  return values_[index(column)];
+}
+
+std::optional<std::int64_t> Row::optional_integer(std::string_view column) const {
+  const auto& value = values_[index(column)];
+  if (!value) return std::nullopt;
+  std::int64_t result = 0;
+  auto [end, error] = std::from_chars(value->data(), value->data() + value->size(), result);
+  if (error != std::errc()) {
+    // Aggregates such as SUM may come back as "12.0" or "12" depending on the backend.
+    return static_cast<std::int64_t>(std::stod(*value));
+  }
+  return result;
+}
+
+std::int64_t Row::integer(std::string_view column) const {
+  return optional_integer(column).value_or(0);
+}
+
+double Row::real(std::string_view column) const {
+  const auto& value = values_[index(column)];
+  return value ? std::stod(*value) : 0.0;
+}
+
+PooledConnection::~PooledConnection() {
+  if (owner_ && connection_) owner_->release(std::move(connection_), broken_);
+}
+
+PooledConnection Database::acquire() {
+  {
+    std::lock_guard lock(mutex_);
+    if (!idle_.empty()) {
+      auto connection = std::move(idle_.back());
+      idle_.pop_back();
+      return PooledConnection(this, std::move(connection));
+    }
+  }
+  return PooledConnection(this, open_connection());
+}
+
+void Database::release(std::unique_ptr<Connection> connection, bool broken) {
+  if (broken || !connection->healthy()) return;  // closed by the unique_ptr
+  std::lock_guard lock(mutex_);
+  idle_.push_back(std::move(connection));
+}
+
+void Database::rollback_quietly(PooledConnection& connection) {
+  try {
+    connection->execute_script("ROLLBACK");
+  } catch (...) {
+    connection.discard();
+  }
+}
+
+namespace {
+
+constexpr std::string_view kSqliteNow = "strftime('%Y-%m-%d %H:%M:%f','now')";
+
+std::string replace_token(std::string_view token, Backend backend) {
+  const bool pg = backend == Backend::kPostgres;
+  if (token == "now") return pg ? "now()" : std::string(kSqliteNow);
+  if (token == "skip_locked") return pg ? "FOR UPDATE SKIP LOCKED" : "";
+  if (token.starts_with("now+ms ")) {
+    auto param = token.substr(7);
+    return pg ? fmt::format("(now() + ({})::bigint * interval '1 millisecond')", param)
+              : fmt::format("strftime('%Y-%m-%d %H:%M:%f','now', (({}) / 1000.0) || ' seconds')",
+                            param);
+  }
+  if (token.starts_with("age_s ")) {
+    auto expr = token.substr(6);
+    return pg ? fmt::format("extract(epoch from (now() - ({})))", expr)
+              : fmt::format("((julianday('now') - julianday({})) * 86400.0)", expr);
+  }
+  throw DbError(fmt::format("unknown SQL token {{{}}}", token));
+}
+
+}  // namespace
+
+std::string to_dialect(std::string_view sql, Backend backend) {
+  std::string out;
+  out.reserve(sql.size() + 64);
+  std::size_t pos = 0;
+  while (pos < sql.size()) {
+    auto open = sql.find('{', pos);
+    if (open == std::string_view::npos) {
+      out.append(sql.substr(pos));
+      break;
+    }
+    auto close = sql.find('}', open);
+    if (close == std::string_view::npos) throw DbError("unclosed { in SQL");
+    out.append(sql.substr(pos, open - pos));
+    out.append(replace_token(sql.substr(open + 1, close - open - 1), backend));
+    pos = close + 1;
+  }
+  return out;
+}
+
+}  // namespace nc::store

@@ -1,0 +1,167 @@
+// The small database layer both backends implement: parameters, result rows, connections from a
+// pool, transactions. SQL is written once in a neutral form and adapted per dialect.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace nc::store {
+
+enum class Backend { kSqlite, kPostgres };
+
+// A bound parameter. Text for everything the database converts itself (json, uuid, timestamps).
+using Value = std::variant<std::nullptr_t, std::int64_t, double, std::string>;
+
+class DbError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// One row of a result; every value comes back as text (or null), typed on access.
+class Row {
+ public:
+  Row(const std::vector<std::string>* columns, std::vector<std::optional<std::string>> values)
+      : columns_(columns), values_(std::move(values)) {}
+
+  bool is_null(std::string_view column) const { return !values_[index(column)].has_value(); }
+  std::string text(std::string_view column) const;  // "" when null
+  std::optional<std::string> optional_text(std::string_view column) const;
+  std::int64_t integer(std::string_view column) const;  // 0 when null
+  std::optional<std::int64_t> optional_integer(std::string_view column) const;
+  double real(std::string_view column) const;
+
+ private:
+  std::size_t index(std::string_view column) const;
+
+  const std::vector<std::string>* columns_;
+  std::vector<std::optional<std::string>> values_;
+};
+
+class Rows {
+ public:
+  Rows() = default;
+  explicit Rows(std::vector<std::string> columns)
+      : columns_(std::make_unique<Cols>(Cols{std::move(columns)})) {}
+
+  void add(std::vector<std::optional<std::string>> values) {
+    rows_.emplace_back(&columns_->names, std::move(values));
+  }
+  std::size_t size() const { return rows_.size(); }
+  bool empty() const { return rows_.empty(); }
+  const Row& operator[](std::size_t i) const { return rows_.at(i); }
+  const Row& front() const { return rows_.at(0); }
+  auto begin() const { return rows_.begin(); }
+  auto end() const { return rows_.end(); }
+  std::int64_t affected = 0;  // rows changed by INSERT/UPDATE/DELETE
+
+ private:
+  struct Cols {
+    std::vector<std::string> names;
+  };
+  std::unique_ptr<Cols> columns_;  // stable address for the rows pointing at it
+  std::vector<Row> rows_;
+};
+
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  // Runs one statement written in the neutral dialect (see Dialect) with $1..$N parameters.
+  virtual Rows execute(std::string_view sql, std::span<const Value> params = {}) = 0;
+  // Runs several statements as they are (migrations); no parameters, no rewriting.
+  virtual void execute_script(std::string_view sql) = 0;
+  virtual Backend backend() const = 0;
+  // False once the link to the server is lost; such a connection is not reused.
+  virtual bool healthy() const { return true; }
+
+  Rows execute(std::string_view sql, std::initializer_list<Value> params) {
+    return execute(sql, std::span<const Value>(params.begin(), params.size()));
+  }
+};
+
+class Database;
+
+// A connection borrowed from the pool, returned when it goes out of scope.
+class PooledConnection {
+ public:
+  PooledConnection(Database* owner, std::unique_ptr<Connection> connection)
+      : owner_(owner), connection_(std::move(connection)) {}
+  PooledConnection(PooledConnection&&) noexcept = default;
+  PooledConnection& operator=(PooledConnection&&) = delete;
+  ~PooledConnection();
+
+  Connection& operator*() { return *connection_; }
+  Connection* operator->() { return connection_.get(); }
+  // A connection left in an unknown state is closed instead of going back to the pool.
+  void discard() { broken_ = true; }
+
+ private:
+  Database* owner_;
+  std::unique_ptr<Connection> connection_;
+  bool broken_ = false;
+};
+
+class Database {
+ public:
+  virtual ~Database() = default;
+  virtual Backend backend() const = 0;
+  // Where it is, with any password hidden: for logs and errors.
+  virtual std::string describe() const = 0;
+  PooledConnection acquire();
+
+  // Runs `work(Connection&)` in one transaction: commits when it returns, rolls back when it
+  // throws. SQLite transactions take the write lock at the start (one writer at a time).
+  template <typename Work>
+  auto transaction(Work&& work) {
+    auto connection = acquire();
+    begin(*connection);
+    try {
+      if constexpr (std::is_void_v<decltype(work(*connection))>) {
+        work(*connection);
+        commit(*connection);
+      } else {
+        auto result = work(*connection);
+        commit(*connection);
+        return result;
+      }
+    } catch (...) {
+      rollback_quietly(connection);
+      throw;
+    }
+  }
+
+  // Runs one statement outside an explicit transaction.
+  Rows execute(std::string_view sql, std::initializer_list<Value> params = {}) {
+    auto connection = acquire();
+    return connection->execute(sql, params);
+  }
+
+ protected:
+  friend class PooledConnection;
+  virtual std::unique_ptr<Connection> open_connection() = 0;
+  virtual void begin(Connection& connection) = 0;
+  void commit(Connection& connection) { connection.execute_script("COMMIT"); }
+  void release(std::unique_ptr<Connection> connection, bool broken);
+
+ private:
+  void rollback_quietly(PooledConnection& connection);
+
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<Connection>> idle_;
+};
+
+// Opens DATABASE_URL: "sqlite:PATH" or "postgresql://…" (also "postgres://…").
+std::unique_ptr<Database> open_database(const std::string& url);
+
+// Rewrites neutral SQL for a backend. Tokens: {now}, {now+ms $N} (now plus $N milliseconds),
+// {age_s EXPR} (seconds since the timestamp EXPR), {skip_locked} (row locks for claiming).
+std::string to_dialect(std::string_view sql, Backend backend);
+
+}  // namespace nc::store

@@ -1,0 +1,132 @@
+#include "store/sqlite/sqlite_database.hpp"
+
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include <filesystem>
+
+namespace nc::store {
+namespace {
+
+constexpr int kBusyTimeoutMs = 30000;
+
+class SqliteConnection final : public Connection {
+ public:
+  explicit SqliteConnection(const std::string& path) {
+    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+      std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
+      sqlite3_close(db_);
+      throw DbError(fmt::format("cannot open SQLite database {}: {}", path, message));
+    }
+    sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+    execute_script(
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+  }
+  ~SqliteConnection() override { sqlite3_close_v2(db_); }
+  SqliteConnection(const SqliteConnection&) = delete;
+  SqliteConnection& operator=(const SqliteConnection&) = delete;
+
+  Backend backend() const override { return Backend::kSqlite; }
+
+  void execute_script(std::string_view sql) override {
+    std::string text(sql);
+    char* error = nullptr;
+    if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+      std::string message = error ? error : sqlite3_errmsg(db_);
+      sqlite3_free(error);
+      throw DbError("SQLite: " + message);
+    }
+  }
+
+  Rows execute(std::string_view sql, std::span<const Value> params) override {
+    const std::string text = to_dialect(sql, Backend::kSqlite);
+    sqlite3_stmt* statement = nullptr;
+    if (sqlite3_prepare_v2(db_, text.c_str(), static_cast<int>(text.size()), &statement,
+                           nullptr) != SQLITE_OK) {
+      throw DbError(fmt::format("SQLite: {} in: {}", sqlite3_errmsg(db_), text));
+    }
+    Statement guard{statement};
+    bind(statement, params);
+
+    std::vector<std::string> columns;
+    const int column_count = sqlite3_column_count(statement);
+    for (int i = 0; i < column_count; ++i) columns.emplace_back(sqlite3_column_name(statement, i));
+    Rows rows(std::move(columns));
+    for (;;) {
+      const int step = sqlite3_step(statement);
+      if (step == SQLITE_DONE) break;
+      if (step != SQLITE_ROW) throw error_for(step);
+      std::vector<std::optional<std::string>> values;
+      values.reserve(column_count);
+      for (int i = 0; i < column_count; ++i) {
+        if (sqlite3_column_type(statement, i) == SQLITE_NULL) {
+          values.emplace_back();
+        } else {
+          const auto* data = reinterpret_cast<const char*>(sqlite3_column_text(statement, i));
+          values.emplace_back(std::string(data, sqlite3_column_bytes(statement, i)));
+        }
+      }
+      rows.add(std::move(values));
+    }
+    rows.affected = sqlite3_changes(db_);
+    return rows;
+  }
+
+ private:
+  struct Statement {
+    sqlite3_stmt* statement;
+    ~Statement() { sqlite3_finalize(statement); }
+  };
+
+  DbError error_for(int code) const {
+    if ((code & 0xff) == SQLITE_CONSTRAINT) {
+      return DbError(std::string("constraint violated: ") + sqlite3_errmsg(db_));
+    }
+    return DbError(std::string("SQLite: ") + sqlite3_errmsg(db_));
+  }
+
+  void bind(sqlite3_stmt* statement, std::span<const Value> params) {
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      const std::string name = fmt::format("${}", i + 1);
+      const int index = sqlite3_bind_parameter_index(statement, name.c_str());
+      if (index == 0) continue;  // parameter not used by this statement
+      int rc = SQLITE_OK;
+      std::visit(
+          [&](const auto& value) {
+            using T = std::decay_t<decltype(value)>;
+            if constexpr (std::is_same_v<T, std::nullptr_t>) {
+              rc = sqlite3_bind_null(statement, index);
+            } else if constexpr (std::is_same_v<T, std::int64_t>) {
+              rc = sqlite3_bind_int64(statement, index, value);
+            } else if constexpr (std::is_same_v<T, double>) {
+              rc = sqlite3_bind_double(statement, index, value);
+            } else {
+              rc = sqlite3_bind_text(statement, index, value.data(),
+                                     static_cast<int>(value.size()), SQLITE_TRANSIENT);
+            }
+          },
+          params[i]);
+      if (rc != SQLITE_OK) throw error_for(rc);
+    }
+  }
+
+  sqlite3* db_ = nullptr;
+};
+
+}  // namespace
+
+SqliteDatabase::SqliteDatabase(std::string path) : path_(std::move(path)) {
+  const auto parent = std::filesystem::path(path_).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent);
+}
+
+std::unique_ptr<Connection> SqliteDatabase::open_connection() {
+  return std::make_unique<SqliteConnection>(path_);
+}
+
+void SqliteDatabase::begin(Connection& connection) {
+  connection.execute_script("BEGIN IMMEDIATE");
+}
+
+}  // namespace nc::store

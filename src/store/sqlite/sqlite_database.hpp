@@ -1,0 +1,25 @@
+// SQLite driver: one file, WAL journal, a write lock taken at the start of every transaction so
+// writers queue instead of failing half-way.
+#pragma once
+
+#include <string>
+
+#include "store/database.hpp"
+
+namespace nc::store {
+
+class SqliteDatabase final : public Database {
+ public:
+  explicit SqliteDatabase(std::string path);
+  Backend backend() const override { return Backend::kSqlite; }
+  std::string describe() const override { return "sqlite:" + path_; }
+
+ protected:
+  std::unique_ptr<Connection> open_connection() override;
+  void begin(Connection& connection) override;
+
+ private:
+  std::string path_;
+};
+
+}  // namespace nc::store
