@@ -72,6 +72,37 @@ void Database::rollback_quietly(PooledConnection& connection) {
   }
 }
 
+class LocalJobWaiter final : public JobWaiter {
+ public:
+  explicit LocalJobWaiter(Database& database) : database_(database) {
+    std::lock_guard lock(database_.signal_mutex_);
+    seen_ = database_.signal_generation_;
+  }
+  bool wait(std::chrono::milliseconds timeout) override {
+    std::unique_lock lock(database_.signal_mutex_);
+    const bool woken = database_.signal_.wait_for(
+        lock, timeout, [&] { return database_.signal_generation_ != seen_; });
+    seen_ = database_.signal_generation_;
+    return woken;
+  }
+
+ private:
+  Database& database_;
+  std::uint64_t seen_ = 0;
+};
+
+void Database::notify_jobs_due() {
+  {
+    std::lock_guard lock(signal_mutex_);
+    ++signal_generation_;
+  }
+  signal_.notify_all();
+}
+
+std::unique_ptr<JobWaiter> Database::make_job_waiter() {
+  return std::make_unique<LocalJobWaiter>(*this);
+}
+
 namespace {
 
 constexpr std::string_view kSqliteNow = "strftime('%Y-%m-%d %H:%M:%f','now')";
@@ -94,6 +125,13 @@ std::string replace_token(std::string_view token, Backend backend) {
   throw DbError(fmt::format("unknown SQL token {{{}}}", token));
 }
 
+bool starts_token(std::string_view rest) {
+  for (std::string_view prefix : {"now}", "now+ms ", "age_s ", "skip_locked}"}) {
+    if (rest.starts_with(prefix)) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::string to_dialect(std::string_view sql, Backend backend) {
@@ -106,9 +144,14 @@ std::string to_dialect(std::string_view sql, Backend backend) {
       out.append(sql.substr(pos));
       break;
     }
-    auto close = sql.find('}', open);
-    if (close == std::string_view::npos) throw DbError("unclosed { in SQL");
     out.append(sql.substr(pos, open - pos));
+    auto close = sql.find('}', open);
+    // Braces that are not our tokens (JSON in a literal) pass through untouched.
+    if (close == std::string_view::npos || !starts_token(sql.substr(open + 1))) {
+      out.push_back('{');
+      pos = open + 1;
+      continue;
+    }
     out.append(replace_token(sql.substr(open + 1, close - open - 1), backend));
     pos = close + 1;
   }

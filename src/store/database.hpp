@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <chrono>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -88,6 +90,13 @@ class Connection {
 
 class Database;
 
+// Sleeps until a job may have become due (or the timeout passes). Returns true when woken.
+class JobWaiter {
+ public:
+  virtual ~JobWaiter() = default;
+  virtual bool wait(std::chrono::milliseconds timeout) = 0;
+};
+
 // A connection borrowed from the pool, returned when it goes out of scope.
 class PooledConnection {
  public:
@@ -137,6 +146,11 @@ class Database {
     }
   }
 
+  // Wakes this process's job waiters. PostgreSQL also wakes other processes by itself (a
+  // trigger NOTIFYs on every due job, even one inserted by hand).
+  void notify_jobs_due();
+  virtual std::unique_ptr<JobWaiter> make_job_waiter();
+
   // Runs one statement outside an explicit transaction.
   Rows execute(std::string_view sql, std::initializer_list<Value> params = {}) {
     auto connection = acquire();
@@ -153,8 +167,14 @@ class Database {
  private:
   void rollback_quietly(PooledConnection& connection);
 
+  friend class LocalJobWaiter;
+
   std::mutex mutex_;
   std::vector<std::unique_ptr<Connection>> idle_;
+
+  std::mutex signal_mutex_;
+  std::condition_variable signal_;
+  std::uint64_t signal_generation_ = 0;
 };
 
 // Opens DATABASE_URL: "sqlite:PATH" or "postgresql://…" (also "postgres://…").

@@ -1,5 +1,7 @@
 #include "store/postgres/pg_database.hpp"
 
+#include <poll.h>
+
 #include <regex>
 
 #include "store/postgres/pg_connection.hpp"
@@ -12,6 +14,44 @@ std::string PgDatabase::describe() const { return redact_url_password(url_); }
 
 std::unique_ptr<Connection> PgDatabase::open_connection() {
   return std::make_unique<PgConnection>(url_);
+}
+
+namespace {
+
+class PgJobWaiter final : public JobWaiter {
+ public:
+  explicit PgJobWaiter(const std::string& url) : connection_(url) {
+    connection_.execute_script("LISTEN nc_jobs");
+  }
+
+  bool wait(std::chrono::milliseconds timeout) override {
+    if (drain()) return true;
+    pollfd descriptor{.fd = PQsocket(connection_.raw()), .events = POLLIN, .revents = 0};
+    const int ready = ::poll(&descriptor, 1, static_cast<int>(timeout.count()));
+    if (ready <= 0) return false;
+    if (!PQconsumeInput(connection_.raw())) {
+      throw DbError("lost the PostgreSQL connection that listens for new jobs");
+    }
+    return drain();
+  }
+
+ private:
+  bool drain() {
+    bool any = false;
+    while (PGnotify* notification = PQnotifies(connection_.raw())) {
+      PQfreemem(notification);
+      any = true;
+    }
+    return any;
+  }
+
+  PgConnection connection_;
+};
+
+}  // namespace
+
+std::unique_ptr<JobWaiter> PgDatabase::make_job_waiter() {
+  return std::make_unique<PgJobWaiter>(url_);
 }
 
 void PgDatabase::begin(Connection& connection) { connection.execute_script("BEGIN"); }

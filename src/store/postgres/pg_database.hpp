@@ -13,6 +13,8 @@ class PgDatabase final : public Database {
   Backend backend() const override { return Backend::kPostgres; }
   std::string describe() const override;
   const std::string& url() const { return url_; }
+  // LISTENs on the channel the jobs trigger notifies, on a connection of its own.
+  std::unique_ptr<JobWaiter> make_job_waiter() override;
 
  protected:
   std::unique_ptr<Connection> open_connection() override;

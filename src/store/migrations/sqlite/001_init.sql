@@ -12,6 +12,7 @@ CREATE TABLE users (
 );
 
 CREATE TABLE jobs (
+  -- A random version-4 UUID, as PostgreSQL's gen_random_uuid() gives.
   id                 TEXT PRIMARY KEY DEFAULT (lower(hex(randomblob(4)) || '-' ||
                        hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' ||
                        substr('89ab', 1 + (abs(random()) % 4), 1) ||

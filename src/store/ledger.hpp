@@ -1,0 +1,92 @@
+// The credits ledger: a user's balance changes only together with an append-only ledger row,
+// in one transaction, under a unique idempotency key. Charges are one row per job
+// ("charge:<job>"); a refund reverses exactly that row ("refund:<job>"), once.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/database.hpp"
+
+namespace nc::store {
+
+enum class PostingOutcome {
+  kApplied,         // the balance changed
+  kAlreadyApplied,  // the same idempotency key was posted before; nothing changed
+  kInsufficient,    // the balance would go below zero; nothing changed
+  kNotCharged,      // refund of a job that was never charged; nothing changed
+  kUnknownUser,
+};
+
+const char* to_string(PostingOutcome outcome);
+
+struct Posting {
+  std::int64_t user_id = 0;
+  std::int64_t delta = 0;
+  std::string reason;  // grant, charge, refund, purchase, promo, adjust
+  std::optional<std::string> job_id;
+  std::string idempotency_key;
+  std::string note;
+};
+
+struct LedgerRow {
+  std::int64_t id = 0;
+  std::int64_t delta = 0;
+  std::string reason;
+  std::string job_id;
+  std::string idempotency_key;
+  std::string note;
+  std::string created_at;
+};
+
+struct AuditMismatch {
+  std::int64_t tg_user_id = 0;
+  std::int64_t credits = 0;
+  std::int64_t ledger_sum = 0;
+};
+
+struct AuditReport {
+  std::int64_t users = 0;
+  std::int64_t total_credits = 0;
+  std::int64_t total_ledger = 0;
+  std::vector<AuditMismatch> mismatches;  // users whose credits != sum(ledger)
+  std::int64_t double_refunds = 0;        // jobs refunded more than once (must be 0)
+  std::int64_t uncharged_refunds = 0;     // refunds without a charge (must be 0)
+  bool ok() const { return mismatches.empty() && double_refunds == 0 && uncharged_refunds == 0; }
+};
+
+class InsufficientCredits : public DbError {
+ public:
+  InsufficientCredits(std::int64_t needed, std::int64_t available);
+  std::int64_t needed;
+  std::int64_t available;
+};
+
+class Ledger {
+ public:
+  explicit Ledger(Database& database) : database_(database) {}
+
+  // Inside the caller's transaction. Throws InsufficientCredits (so the whole transaction rolls
+  // back) when the balance would go negative.
+  static PostingOutcome post(Connection& connection, const Posting& posting);
+  static PostingOutcome charge_job(Connection& connection, std::int64_t user_id,
+                                   const std::string& job_id, std::int64_t amount);
+  static PostingOutcome refund_job(Connection& connection, const std::string& job_id);
+
+  // Each in its own transaction; insufficient credits come back as an outcome.
+  PostingOutcome post(const Posting& posting);
+  PostingOutcome grant(std::int64_t tg_user_id, std::int64_t amount, const std::string& key,
+                       const std::string& note);
+  PostingOutcome refund_job(const std::string& job_id);
+
+  std::int64_t balance(std::int64_t user_id);
+  std::vector<LedgerRow> recent(std::int64_t user_id, int limit);
+  AuditReport audit();
+
+ private:
+  Database& database_;
+};
+
+}  // namespace nc::store

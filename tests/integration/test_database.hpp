@@ -1,0 +1,47 @@
+// A fresh, migrated database per test: a SQLite file in a temp dir, or a new database in the
+// throwaway PostgreSQL cluster the test script starts (NC_TEST_PG_URL).
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "store/database.hpp"
+
+namespace nc::testing {
+
+class TestDatabase {
+ public:
+  explicit TestDatabase(store::Backend backend);
+  ~TestDatabase();
+  TestDatabase(const TestDatabase&) = delete;
+  TestDatabase& operator=(const TestDatabase&) = delete;
+
+  store::Database& db() { return *database_; }
+  const std::string& url() const { return url_; }
+  // Opens another independent handle on the same database (another "process").
+  std::unique_ptr<store::Database> open_another() const;
+
+ private:
+  store::Backend backend_;
+  std::string url_;
+  std::string pg_name_;
+  std::string temp_dir_;
+  std::unique_ptr<store::Database> database_;
+};
+
+// The PostgreSQL cluster's URL with the database name replaced.
+std::string pg_url_for(const std::string& database_name);
+
+inline std::string backend_name(const ::testing::TestParamInfo<store::Backend>& info) {
+  return info.param == store::Backend::kPostgres ? "Postgres" : "Sqlite";
+}
+
+#define NC_BOTH_BACKENDS(Suite)                                                              \
+  INSTANTIATE_TEST_SUITE_P(Backends, Suite,                                                  \
+                           ::testing::Values(::nc::store::Backend::kSqlite,                  \
+                                             ::nc::store::Backend::kPostgres),               \
+                           ::nc::testing::backend_name)
+
+}  // namespace nc::testing
