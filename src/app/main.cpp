@@ -1,9 +1,78 @@
-// neurocards: one binary, one subcommand per process role (see README).
+// neurocards: one binary, one subcommand per process role. This is the composition root: it
+// reads the configuration and hands each command what it needs.
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include "app/build_info.hpp"
+#include <iostream>
 
-int main() {
-  fmt::print("neurocards {} (build {})\n", nc::app::kVersion, nc::app::kBuildId);
+#include "app/admin_command.hpp"
+#include "app/build_info.hpp"
+#include "app/config.hpp"
+#include "app/logging.hpp"
+#include "store/database.hpp"
+#include "store/migrations.hpp"
+
+namespace {
+
+using namespace nc::app;
+
+int migrate_command(const Config& config) {
+  auto database = nc::store::open_database(config.database_url);
+  const auto report = nc::store::migrate(*database);
+  for (const auto& name : report.applied) std::cout << "applied " << name << '\n';
+  std::cout << fmt::format("{}: schema version {}{}\n", database->describe(),
+                           report.version_after,
+                           report.applied.empty() ? " (up to date)" : "");
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"NeuroCards: marketing videos for marketplace sellers, made in Telegram"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", fmt::format("neurocards {} (build {})", kVersion, kBuildId));
+
+  // Every setting can also be given as a flag; flags win over the environment and .env.
+  Values flags;
+  for (const auto& setting : settings()) {
+    app.add_option_function<std::string>(
+           setting.flag, [&flags, name = setting.name](const std::string& value) { flags[name] = value; },
+           fmt::format("{} ({})", setting.help, setting.name))
+        ->group("Settings");
+  }
+  std::string env_file = ".env";
+  app.add_option("--env-file", env_file, "Settings file read before the environment (default .env)");
+
+  int exit_code = 0;
+  auto run_with_store = [&](const StoreCommand& command) {
+    try {
+      const auto values = merge_sources(read_dotenv(env_file), process_environment(), flags);
+      const auto config = parse_config(values, Needs::kStoreOnly);
+      setup_logging(config.log_level, config.log_format);
+      exit_code = command(config);
+    } catch (const ConfigError& error) {
+      std::cerr << "configuration error: " << error.what() << '\n';
+      exit_code = 2;
+    } catch (const nc::store::DbError& error) {
+      std::cerr << "database error: " << error.what() << '\n';
+      exit_code = 1;
+    }
+  };
+
+  app.add_subcommand("version", "Print the version and build id")->callback([] {
+    std::cout << fmt::format("neurocards {}\nbuild {}\nbuilt {}\n", kVersion, kBuildId, kBuiltAt);
+  });
+  app.add_subcommand("migrate", "Apply database migrations")->callback([&] {
+    run_with_store(migrate_command);
+  });
+  add_admin_commands(app, run_with_store);
+  add_enqueue_command(app, run_with_store);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    return app.exit(error);
+  }
+  return exit_code;
 }

@@ -1,0 +1,119 @@
+// `neurocards migrate`, `admin …` and `enqueue` run as real processes against both backends.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "integration/run_binary.hpp"
+#include "integration/test_database.hpp"
+#include "store/users.hpp"
+
+namespace nc::store {
+namespace {
+
+using nc::testing::run_binary;
+using nlohmann::json;
+
+class AdminCliTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  AdminCliTest() : test_db_(GetParam()) { Users(test_db_.db()).upsert(5001, "ann", "ru", 0); }
+
+  nc::testing::CommandResult run(std::vector<std::string> args) {
+    return run_binary(args, {{"DATABASE_URL", test_db_.url()}, {"LOG_LEVEL", "warn"}});
+  }
+
+  nc::testing::TestDatabase test_db_;
+};
+
+TEST_P(AdminCliTest, MigrateIsUpToDateAfterStartUp) {
+  auto result = run({"migrate"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("schema version 1 (up to date)"), std::string::npos) << result.out;
+}
+
+TEST_P(AdminCliTest, GrantEnqueueCancelAndAudit) {
+  auto grant = run({"admin", "credits", "grant", "5001", "3", "--reason", "welcome", "--key", "g1"});
+  ASSERT_EQ(grant.exit_code, 0) << grant.err;
+  EXPECT_EQ(grant.out, "+3 credits for 5001; balance now 3\n");
+  auto again = run({"admin", "credits", "grant", "5001", "3", "--reason", "welcome", "--key", "g1"});
+  EXPECT_EQ(again.out, "key g1 was already used; nothing changed; balance 3\n");
+
+  auto enqueued = run({"enqueue", "--user", "5001", "--photo", "https://example.com/p.jpg",
+                       "--text", "Кружка", "--count", "2", "--charge"});
+  ASSERT_EQ(enqueued.exit_code, 0) << enqueued.err;
+  const auto job_id = enqueued.out.substr(0, 36);
+
+  auto jobs = run({"admin", "jobs", "--user", "5001", "--json"});
+  ASSERT_EQ(jobs.exit_code, 0) << jobs.err;
+  auto list = json::parse(jobs.out);
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0]["status"], "queued");
+
+  auto user = json::parse(run({"admin", "user", "5001", "--json"}).out);
+  EXPECT_EQ(user["credits"], 1);
+
+  auto cancel = run({"admin", "job", "cancel", job_id});
+  EXPECT_EQ(cancel.exit_code, 0) << cancel.err;
+  auto cancel_again = run({"admin", "job", "cancel", job_id});
+  EXPECT_EQ(cancel_again.exit_code, 1);
+  EXPECT_NE(cancel_again.err.find("is cancelled: only unfinished jobs can be cancelled"),
+            std::string::npos);
+  EXPECT_EQ(json::parse(run({"admin", "user", "5001", "--json"}).out)["credits"], 2);
+
+  auto status = json::parse(run({"admin", "status", "--json"}).out);
+  EXPECT_EQ(status["jobs"]["queued"], 1);
+  EXPECT_EQ(status["jobs"]["cancelled"], 1);
+
+  auto audit = run({"admin", "audit"});
+  EXPECT_EQ(audit.exit_code, 0);
+  EXPECT_NE(audit.out.find("audit ok"), std::string::npos);
+}
+
+TEST_P(AdminCliTest, NotEnoughCreditsCreatesNothing) {
+  auto result = run({"enqueue", "--user", "5001", "--photo", "p.jpg", "--text", "x", "--count",
+                     "3", "--charge"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_EQ(result.err, "not enough credits: needed 3, the balance is 0; nothing created\n");
+  EXPECT_EQ(json::parse(run({"admin", "jobs", "--json"}).out).size(), 0u);
+}
+
+TEST_P(AdminCliTest, ClearErrorsForUnknownThings) {
+  auto user = run({"admin", "user", "999"});
+  EXPECT_EQ(user.exit_code, 1);
+  EXPECT_EQ(user.err, "no user with Telegram id 999: they appear after their first message to the bot\n");
+  auto job = run({"admin", "job", "retry", "00000000-0000-4000-8000-000000000000"});
+  EXPECT_EQ(job.exit_code, 1);
+  EXPECT_EQ(job.err, "no job 00000000-0000-4000-8000-000000000000\n");
+  auto bad_id = run({"admin", "job", "retry", "42"});
+  EXPECT_EQ(bad_id.exit_code, 2);
+  auto bad_status = run({"admin", "jobs", "--status", "lost"});
+  EXPECT_EQ(bad_status.exit_code, 2);
+  EXPECT_NE(bad_status.err.find("--status 'lost' is not a job status"), std::string::npos);
+}
+
+TEST_P(AdminCliTest, AuditFailsWhenABalanceWasChangedBehindTheLedger) {
+  test_db_.db().execute("UPDATE users SET credits = 9 WHERE tg_user_id = 5001");
+  auto audit = run({"admin", "audit", "--json"});
+  EXPECT_EQ(audit.exit_code, 1);
+  auto report = json::parse(audit.out);
+  EXPECT_FALSE(report["ok"].get<bool>());
+  EXPECT_EQ(report["mismatches"][0]["tg_user_id"], 5001);
+}
+
+NC_BOTH_BACKENDS(AdminCliTest);
+
+TEST(Cli, BadSettingStopsWithOneLine) {
+  auto result = run_binary({"admin", "status"}, {{"WORKER_CONCURRENCY", "0"}});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(result.err,
+            "configuration error: WORKER_CONCURRENCY='0' is not valid: expected a whole number "
+            "from 1 to 100000\n");
+}
+
+TEST(Cli, VersionNamesTheBuild) {
+  auto result = run_binary({"version"}, {});
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_EQ(result.out.rfind("neurocards 0.1.0\nbuild ", 0), 0u) << result.out;
+}
+
+}  // namespace
+}  // namespace nc::store
