@@ -1,0 +1,88 @@
+#include "store/outbox.hpp"
+
+namespace nc::store {
+namespace {
+
+constexpr const char* kAdd =
+    "INSERT INTO outbox (chat_id, method, payload, priority, lease_owner, lease_until) "
+    "VALUES ($1, $2, $3, $4, $5, {now+ms $6}) RETURNING id";
+
+constexpr const char* kClaimStale =
+    "UPDATE outbox SET lease_owner = $1, lease_until = {now+ms $2}, attempts = attempts + 1 "
+    "WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NULL AND next_try_at <= {now} "
+    "AND (lease_until IS NULL OR lease_until < {now}) ORDER BY priority DESC, id LIMIT $3 "
+    "{skip_locked}) RETURNING id, chat_id, method, payload, attempts";
+
+constexpr const char* kFinish =
+    "UPDATE outbox SET sent_at = {now}, error = $2, lease_owner = NULL, lease_until = NULL "
+    "WHERE id = $1";
+
+constexpr const char* kRetryLater =
+    "UPDATE outbox SET next_try_at = {now+ms $2}, error = $3, lease_owner = NULL, "
+    "lease_until = NULL WHERE id = $1";
+
+constexpr const char* kPendingCount =
+    "SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NULL";
+
+constexpr const char* kFirstTime =
+    "INSERT INTO processed_updates (update_id) VALUES ($1) ON CONFLICT (update_id) DO NOTHING";
+
+constexpr const char* kPrune =
+    "DELETE FROM processed_updates WHERE {age_s handled_at} > $1";
+
+}  // namespace
+
+PendingCall Outbox::add(Connection& connection, const OutgoingCall& call, const std::string& owner,
+                        std::chrono::milliseconds lease) {
+  auto rows = connection.execute(kAdd, {call.chat_id, call.method, call.payload,
+                                        std::int64_t{call.priority}, owner,
+                                        std::int64_t{lease.count()}});
+  return PendingCall{.id = rows.front().integer("id"),
+                     .chat_id = call.chat_id,
+                     .method = call.method,
+                     .payload = call.payload};
+}
+
+std::vector<PendingCall> Outbox::claim_stale(const std::string& owner, int limit,
+                                             std::chrono::milliseconds lease) {
+  auto rows = database_.transaction([&](Connection& connection) {
+    return connection.execute(kClaimStale,
+                              {owner, std::int64_t{lease.count()}, std::int64_t{limit}});
+  });
+  std::vector<PendingCall> calls;
+  for (const auto& row : rows) {
+    calls.push_back(PendingCall{.id = row.integer("id"),
+                                .chat_id = row.integer("chat_id"),
+                                .method = row.text("method"),
+                                .payload = row.text("payload"),
+                                .attempts = static_cast<int>(row.integer("attempts"))});
+  }
+  // RETURNING gives no order guarantee; a chat's calls must go out in the order decided.
+  std::sort(calls.begin(), calls.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  return calls;
+}
+
+void Outbox::finish(std::int64_t id, const std::string& error) {
+  database_.execute(kFinish, {id, error.empty() ? Value(nullptr) : Value(error)});
+}
+
+void Outbox::retry_later(std::int64_t id, std::chrono::milliseconds delay,
+                         const std::string& error) {
+  database_.execute(kRetryLater, {id, std::int64_t{delay.count()}, error});
+}
+
+std::int64_t Outbox::pending_count() {
+  return database_.execute(kPendingCount).front().integer("n");
+}
+
+bool first_time_update(Connection& connection, std::int64_t update_id) {
+  return connection.execute(kFirstTime, {update_id}).affected == 1;
+}
+
+std::int64_t prune_processed_updates(Database& database, std::chrono::hours window) {
+  return database
+      .execute(kPrune, {static_cast<double>(std::chrono::seconds(window).count())})
+      .affected;
+}
+
+}  // namespace nc::store

@@ -1,0 +1,58 @@
+// The outbox: Bot API calls decided while handling an update, written in the same transaction
+// as its effects (and the update's id), sent afterwards. Rows are leased like jobs so a
+// crashed front's unsent replies are picked up by a sweeper, never sent by two at once.
+#pragma once
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "store/database.hpp"
+
+namespace nc::store {
+
+struct OutgoingCall {
+  std::int64_t chat_id = 0;
+  std::string method;   // sendMessage, answerCallbackQuery, editMessageText, …
+  std::string payload;  // JSON object of the method's parameters
+  int priority = 0;     // higher first: callback answers must not wait behind sends
+};
+
+struct PendingCall {
+  std::int64_t id = 0;
+  std::int64_t chat_id = 0;
+  std::string method;
+  std::string payload;
+  int attempts = 0;
+};
+
+class Outbox {
+ public:
+  explicit Outbox(Database& database) : database_(database) {}
+
+  // In the handling transaction: queues the call leased to `owner`, who sends it right after
+  // the commit.
+  static PendingCall add(Connection& connection, const OutgoingCall& call,
+                         const std::string& owner, std::chrono::milliseconds lease);
+
+  // Unsent calls whose lease ran out (their front died or gave up for now), oldest first.
+  std::vector<PendingCall> claim_stale(const std::string& owner, int limit,
+                                       std::chrono::milliseconds lease);
+  // Done: sent, or failed for good (`error` says why; e.g. the user blocked the bot).
+  void finish(std::int64_t id, const std::string& error = "");
+  // Not sent now; try again after `delay`.
+  void retry_later(std::int64_t id, std::chrono::milliseconds delay, const std::string& error);
+  std::int64_t pending_count();
+
+ private:
+  Database& database_;
+};
+
+// update_id dedupe: true the first time an update is seen, in the transaction of its effects.
+bool first_time_update(Connection& connection, std::int64_t update_id);
+// Forgets handled updates older than the window (Telegram never redelivers after 24 h).
+std::int64_t prune_processed_updates(Database& database, std::chrono::hours window);
+
+}  // namespace nc::store

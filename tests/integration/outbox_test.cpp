@@ -1,0 +1,90 @@
+// Outbox, update dedupe, settings and named leases on both backends.
+#include "store/outbox.hpp"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "integration/test_database.hpp"
+#include "store/settings.hpp"
+
+namespace nc::store {
+namespace {
+
+using namespace std::chrono_literals;
+
+class OutboxTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  OutboxTest() : test_db_(GetParam()) {}
+  Database& db() { return test_db_.db(); }
+  nc::testing::TestDatabase test_db_;
+};
+
+TEST_P(OutboxTest, AnUpdateIsFirstSeenOnceEvenAcrossTransactions) {
+  EXPECT_TRUE(db().transaction([](Connection& c) { return first_time_update(c, 900); }));
+  EXPECT_FALSE(db().transaction([](Connection& c) { return first_time_update(c, 900); }));
+  // A rolled-back handling leaves the update unseen, so a redelivery handles it.
+  EXPECT_THROW(db().transaction([](Connection& c) {
+    first_time_update(c, 901);
+    throw DbError("handler failed");
+  }),
+               DbError);
+  EXPECT_TRUE(db().transaction([](Connection& c) { return first_time_update(c, 901); }));
+}
+
+TEST_P(OutboxTest, StaleCallsAreReclaimedInOrderAndFinishedOnce) {
+  auto ids = db().transaction([](Connection& c) {
+    std::vector<std::int64_t> out;
+    for (int i = 0; i < 3; ++i) {
+      out.push_back(Outbox::add(c, {.chat_id = 7, .method = "sendMessage",
+                                    .payload = R"({"chat_id":7,"text":"hi"})"},
+                                "front-1", 200ms)
+                        .id);
+    }
+    return out;
+  });
+  Outbox outbox(db());
+  EXPECT_EQ(outbox.pending_count(), 3);
+  EXPECT_TRUE(outbox.claim_stale("front-2", 10, 30s).empty());  // front-1 still holds them
+  outbox.finish(ids[0]);
+  std::this_thread::sleep_for(400ms);  // front-1 died
+  auto stale = outbox.claim_stale("front-2", 10, 30s);
+  ASSERT_EQ(stale.size(), 2u);
+  EXPECT_EQ(stale[0].id, ids[1]);
+  EXPECT_EQ(stale[1].id, ids[2]);
+  EXPECT_EQ(stale[0].attempts, 1);
+  outbox.retry_later(stale[0].id, 60s, "429");
+  outbox.finish(stale[1].id, "blocked by the user");
+  EXPECT_EQ(outbox.pending_count(), 1);
+  EXPECT_TRUE(outbox.claim_stale("front-3", 10, 30s).empty());  // retry is not due yet
+}
+
+TEST_P(OutboxTest, SettingsKeepTheFirstGeneratedValue) {
+  Settings settings(db());
+  EXPECT_FALSE(settings.get("webhook.secret"));
+  EXPECT_EQ(settings.get_or_put("webhook.secret", "first"), "first");
+  EXPECT_EQ(settings.get_or_put("webhook.secret", "second"), "first");
+  settings.put("polling.offset", "41");
+  settings.put("polling.offset", "42");
+  EXPECT_EQ(settings.get("polling.offset"), "42");
+}
+
+TEST_P(OutboxTest, OnlyOneHolderOfALeaseAtATime) {
+  Locks locks(db());
+  EXPECT_TRUE(locks.acquire("poller", "a", 300ms));
+  EXPECT_FALSE(locks.acquire("poller", "b", 300ms));
+  EXPECT_TRUE(locks.acquire("poller", "a", 300ms));  // renewal
+  EXPECT_EQ(locks.holder("poller"), "a");
+  std::this_thread::sleep_for(450ms);
+  EXPECT_TRUE(locks.acquire("poller", "b", 30s));  // a's lease ran out
+  EXPECT_FALSE(locks.acquire("poller", "a", 30s));
+  locks.release("poller", "a");  // not a's to release
+  EXPECT_EQ(locks.holder("poller"), "b");
+  locks.release("poller", "b");
+  EXPECT_FALSE(locks.holder("poller"));
+}
+
+NC_BOTH_BACKENDS(OutboxTest);
+
+}  // namespace
+}  // namespace nc::store
