@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build pkg-config git ca-certificates
   libboost1.81-dev libcurl4-openssl-dev libpq-dev libsqlite3-dev libssl-dev
-  nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libvips-dev
+  nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libvips-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   ffmpeg postgresql-15 postgresql-client-15 sqlite3
 )
