@@ -43,6 +43,9 @@ constexpr const char* kReleaseAll =
 
 constexpr const char* kFindJob = "SELECT " NC_JOB_COLUMNS " FROM jobs WHERE id = $1";
 
+constexpr const char* kFindByMessage =
+    "SELECT " NC_JOB_COLUMNS " FROM jobs WHERE tg_user_id = $1 AND tg_message_id = $2 LIMIT 1";
+
 constexpr const char* kCountByStatus =
     "SELECT status, COUNT(*) AS n FROM jobs GROUP BY status";
 
@@ -206,6 +209,19 @@ std::optional<core::Job> JobQueue::find(const std::string& job_id) {
 }
 
 std::vector<core::Job> JobQueue::list(const JobFilter& filter) {
+  auto connection = database_.acquire();
+  return list(*connection, filter);
+}
+
+std::optional<core::Job> JobQueue::find_by_message(Connection& connection,
+                                                   std::int64_t tg_user_id,
+                                                   std::int64_t message_id) {
+  auto rows = connection.execute(kFindByMessage, {tg_user_id, message_id});
+  if (rows.empty()) return std::nullopt;
+  return to_job(rows.front());
+}
+
+std::vector<core::Job> JobQueue::list(Connection& connection, const JobFilter& filter) {
   std::vector<Value> params;
   std::string where = "1 = 1";
   if (filter.tg_user_id) {
@@ -220,9 +236,8 @@ std::vector<core::Job> JobQueue::list(const JobFilter& filter) {
   const auto sql = fmt::format("SELECT " NC_JOB_COLUMNS
                                " FROM jobs WHERE {} ORDER BY created_at DESC, id LIMIT ${}",
                                where, params.size());
-  auto connection = database_.acquire();
   std::vector<core::Job> jobs;
-  for (const auto& row : connection->execute(sql, params)) jobs.push_back(to_job(row));
+  for (const auto& row : connection.execute(sql, params)) jobs.push_back(to_job(row));
   return jobs;
 }
 

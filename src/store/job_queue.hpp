@@ -90,6 +90,10 @@ class JobQueue {
   std::optional<core::Job> find(const std::string& job_id);
   static std::optional<core::Job> find(Connection& connection, const std::string& job_id);
   std::vector<core::Job> list(const JobFilter& filter);
+  static std::vector<core::Job> list(Connection& connection, const JobFilter& filter);
+  // The job whose result or failure message is `message_id` in the user's chat.
+  static std::optional<core::Job> find_by_message(Connection& connection, std::int64_t tg_user_id,
+                                                  std::int64_t message_id);
   QueueStats stats();
 
   // Operator actions. retry: a failed, cancelled or stuck job runs again from where it can
