@@ -140,39 +140,21 @@ std::optional<PhotoSize> Message::largest_photo(std::int64_t max_bytes) const {
   return *best;
 }
 
+// By presence rather than by kind, so a hand-built Update cannot make these read an empty member.
 const User* Update::user() const {
-  switch (kind) {
-    case UpdateKind::kMessage:
-      return message->from ? &*message->from : nullptr;
-    case UpdateKind::kEditedMessage:
-      return edited_message->from ? &*edited_message->from : nullptr;
-    case UpdateKind::kCallbackQuery:
-      return &callback_query->from;
-    case UpdateKind::kPreCheckoutQuery:
-      return &pre_checkout_query->from;
-    case UpdateKind::kMyChatMember:
-      return &my_chat_member->from;
-    case UpdateKind::kOther:
-      return nullptr;
-  }
+  if (message) return message->from ? &*message->from : nullptr;
+  if (edited_message) return edited_message->from ? &*edited_message->from : nullptr;
+  if (callback_query) return &callback_query->from;
+  if (pre_checkout_query) return &pre_checkout_query->from;
+  if (my_chat_member) return &my_chat_member->from;
   return nullptr;
 }
 
 std::optional<std::int64_t> Update::chat_id() const {
-  switch (kind) {
-    case UpdateKind::kMessage:
-      return message->chat.id;
-    case UpdateKind::kEditedMessage:
-      return edited_message->chat.id;
-    case UpdateKind::kCallbackQuery:
-      if (!callback_query->message) return std::nullopt;
-      return callback_query->message->chat.id;
-    case UpdateKind::kMyChatMember:
-      return my_chat_member->chat.id;
-    case UpdateKind::kPreCheckoutQuery:
-    case UpdateKind::kOther:
-      return std::nullopt;
-  }
+  if (message) return message->chat.id;
+  if (edited_message) return edited_message->chat.id;
+  if (callback_query && callback_query->message) return callback_query->message->chat.id;
+  if (my_chat_member) return my_chat_member->chat.id;
   return std::nullopt;
 }
 
