@@ -80,8 +80,9 @@ class SendLimiter {
   std::unordered_map<std::int64_t, ChatState> chats_;
   // Booked message send times, sorted; kept from now - global_window on.
   std::multiset<Clock::time_point> booked_;
-  // [full_from_, full_until_) had no free global slot at the last search. Bookings are never
-  // removed, so it stays full; searches starting inside it jump to its end.
+  // [full_from_, full_until_) had no free global slot at the last search. Only bookings too old
+  // to share a window with a future send are ever dropped, so it stays full; searches starting
+  // inside it jump to its end.
   Clock::time_point full_from_{};
   Clock::time_point full_until_{};
   Clock::time_point callback_arrival_{};
