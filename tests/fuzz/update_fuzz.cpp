@@ -20,11 +20,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto& value = update.value();
   (void)value.user();
   (void)value.chat_id();
-  for (const auto* message : {value.message ? &*value.message : nullptr,
-                              value.edited_message ? &*value.edited_message : nullptr,
-                              value.callback_query && value.callback_query->message
-                                  ? &*value.callback_query->message
-                                  : nullptr}) {
+  for (const auto* message :
+       {value.message ? &*value.message : nullptr,
+        value.edited_message ? &*value.edited_message : nullptr,
+        value.callback_query && value.callback_query->message ? &*value.callback_query->message
+                                                              : nullptr}) {
     if (message == nullptr) continue;
     (void)message->command();
     (void)message->largest_photo(20 << 20);
