@@ -30,8 +30,9 @@ class DbError : public std::runtime_error {
 // One row of a result; every value comes back as text (or null), typed on access.
 class Row {
  public:
-  Row(const std::vector<std::string>* columns, std::vector<std::optional<std::string>> values)
-      : columns_(columns), values_(std::move(values)) {}
+  Row(std::shared_ptr<const std::vector<std::string>> columns,
+      std::vector<std::optional<std::string>> values)
+      : columns_(std::move(columns)), values_(std::move(values)) {}
 
   bool is_null(std::string_view column) const { return !values_[index(column)].has_value(); }
   std::string text(std::string_view column) const;  // "" when null
@@ -43,7 +44,7 @@ class Row {
  private:
   std::size_t index(std::string_view column) const;
 
-  const std::vector<std::string>* columns_;
+  std::shared_ptr<const std::vector<std::string>> columns_;  // shared by a result's rows
   std::vector<std::optional<std::string>> values_;
 };
 
@@ -51,10 +52,10 @@ class Rows {
  public:
   Rows() = default;
   explicit Rows(std::vector<std::string> columns)
-      : columns_(std::make_unique<Cols>(Cols{std::move(columns)})) {}
+      : columns_(std::make_shared<const std::vector<std::string>>(std::move(columns))) {}
 
   void add(std::vector<std::optional<std::string>> values) {
-    rows_.emplace_back(&columns_->names, std::move(values));
+    rows_.emplace_back(columns_, std::move(values));
   }
   std::size_t size() const { return rows_.size(); }
   bool empty() const { return rows_.empty(); }
@@ -65,10 +66,7 @@ class Rows {
   std::int64_t affected = 0;  // rows changed by INSERT/UPDATE/DELETE
 
  private:
-  struct Cols {
-    std::vector<std::string> names;
-  };
-  std::unique_ptr<Cols> columns_;  // stable address for the rows pointing at it
+  std::shared_ptr<const std::vector<std::string>> columns_;
   std::vector<Row> rows_;
 };
 
