@@ -91,9 +91,16 @@ FitResult fit_for_telegram(const std::string& in, const std::string& out, std::i
   }
   std::error_code ec;
   fs::remove(part, ec);
+  if (size == 0) {
+    return fail(fmt::format(
+        "Could not fit {} ({} bytes, {:.1f} s) into {} bytes: that leaves under {} bit/s for the "
+        "picture.",
+        in, info->size_bytes, info->duration_s, max_bytes, kMinVideoBitrate));
+  }
   return fail(fmt::format(
-      "Could not fit {} ({} bytes, {:.1f} s) into {} bytes; the last try made {} bytes.", in,
-      info->size_bytes, info->duration_s, max_bytes, size));
+      "Could not fit {} ({} bytes, {:.1f} s) into {} bytes: the smallest try still made {} "
+      "bytes.",
+      in, info->size_bytes, info->duration_s, max_bytes, size));
 }
 
 }  // namespace nc::media

@@ -21,7 +21,8 @@ struct FitResult {
 // A video of at most max_bytes is returned as it is. A larger one is re-encoded into `out`
 // (H.264 + AAC 96k MP4, +faststart) at the bitrate its duration allows, scaled down to 720
 // pixels wide if wider; if the first try still overshoots, it tries again with less. Fails when
-// the input is not a video, or when even the lowest bitrate cannot fit.
+// the input is not a video, or when even the lowest bitrate cannot fit. `timeout` holds for
+// each ffmpeg run.
 FitResult fit_for_telegram(const std::string& in, const std::string& out,
                            std::int64_t max_bytes = kTelegramUploadLimit,
                            std::chrono::seconds timeout = std::chrono::seconds(300));
