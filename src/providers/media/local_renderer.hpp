@@ -34,7 +34,7 @@ inline constexpr int kVideoFps = 30;
 // mood, with the title faded in near the bottom above the Reels caption area. The silent track
 // costs a few kilobytes and keeps players treating the file as a video: Telegram clients show
 // an MP4 without sound as a GIF-style loop with no seek bar. The file appears at out_path only
-// when complete. Costs about 6 s of CPU (x264 veryfast) for 7 s of video.
+// when complete. Costs about 5 s of CPU (x264 veryfast) for 7 s of video.
 RenderResult render_product_video(const RenderRequest& request);
 
 }  // namespace nc::media

@@ -15,7 +15,7 @@ struct ProcessResult {
   int exit_code = -1;      // -1 unless the program exited on its own
   int signal = 0;          // the signal that ended it, 0 if none
   std::string out;
-  std::string err;  // the last kMaxErrBytes of stderr
+  std::string err;  // the last ProcessLimits::max_err_bytes of stderr
   std::string error;
 
   bool ok() const { return started && !timed_out && exit_code == 0; }
