@@ -8,7 +8,7 @@ packages=(
   libboost1.81-dev libcurl4-openssl-dev libpq-dev libsqlite3-dev libssl-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libvips-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  ffmpeg postgresql-15 postgresql-client-15 sqlite3
+  ffmpeg fonts-dejavu-core postgresql-15 postgresql-client-15 sqlite3
 )
 
 missing=()
