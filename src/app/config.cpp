@@ -155,8 +155,8 @@ Config parse_config(const Values& values, Needs needs) {
     static const std::regex token(R"(^[0-9]{3,}:[A-Za-z0-9_-]{20,}$)");
     if (config.bot_token.empty()) {
       throw ConfigError(
-          "BOT_TOKEN is not set: expected the token @BotFather gave you (or run `neurocards "
-          "demo` to try everything offline)");
+          "BOT_TOKEN is not set: expected the token @BotFather gave you, e.g. "
+          "BOT_TOKEN=123456:ABC-DEF… in .env");
     }
     if (!std::regex_match(config.bot_token, token)) {
       throw ConfigError("BOT_TOKEN is not a bot token: expected <digits>:<secret> as given by "

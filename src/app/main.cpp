@@ -9,6 +9,7 @@
 #include "app/build_info.hpp"
 #include "app/config.hpp"
 #include "app/logging.hpp"
+#include "app/service.hpp"
 #include "store/database.hpp"
 #include "store/migrations.hpp"
 
@@ -45,10 +46,10 @@ int main(int argc, char** argv) {
   app.add_option("--env-file", env_file, "Settings file read before the environment (default .env)");
 
   int exit_code = 0;
-  auto run_with_store = [&](const StoreCommand& command) {
+  auto run_with = [&](Needs needs, const StoreCommand& command) {
     try {
       const auto values = merge_sources(read_dotenv(env_file), process_environment(), flags);
-      const auto config = parse_config(values, Needs::kStoreOnly);
+      const auto config = parse_config(values, needs);
       setup_logging(config.log_level, config.log_format);
       exit_code = command(config);
     } catch (const ConfigError& error) {
@@ -57,8 +58,12 @@ int main(int argc, char** argv) {
     } catch (const nc::store::DbError& error) {
       std::cerr << "database error: " << error.what() << '\n';
       exit_code = 1;
+    } catch (const std::exception& error) {
+      std::cerr << "error: " << error.what() << '\n';
+      exit_code = 1;
     }
   };
+  auto run_with_store = [&](const StoreCommand& command) { run_with(Needs::kStoreOnly, command); };
 
   app.add_subcommand("version", "Print the version and build id")->callback([] {
     std::cout << fmt::format("neurocards {}\nbuild {}\nbuilt {}\n", kVersion, kBuildId, kBuiltAt);
@@ -66,6 +71,10 @@ int main(int argc, char** argv) {
   app.add_subcommand("migrate", "Apply database migrations")->callback([&] {
     run_with_store(migrate_command);
   });
+  app.add_subcommand("bot", "The bot front: intake (polling or webhook), conversation, HTTP")
+      ->callback([&] {
+        run_with(Needs::kBot, [](const Config& c) { return run_service(c, Roles{.bot = true}); });
+      });
   add_admin_commands(app, run_with_store);
   add_enqueue_command(app, run_with_store);
 

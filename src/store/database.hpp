@@ -95,6 +95,15 @@ class JobWaiter {
   virtual bool wait(std::chrono::milliseconds timeout) = 0;
 };
 
+// A lock held for as long as this object lives, released by the operating system or the
+// database server when the process dies (no lease to wait out after a crash).
+class SessionLock {
+ public:
+  virtual ~SessionLock() = default;
+  // False when the lock was lost (the database connection behind it broke).
+  virtual bool still_held() = 0;
+};
+
 // A connection borrowed from the pool, returned when it goes out of scope.
 class PooledConnection {
  public:
@@ -148,6 +157,9 @@ class Database {
   // trigger NOTIFYs on every due job, even one inserted by hand).
   void notify_jobs_due();
   virtual std::unique_ptr<JobWaiter> make_job_waiter();
+  // Takes the named lock if nobody holds it (any process on any host sharing this database);
+  // nullptr when it is taken.
+  virtual std::unique_ptr<SessionLock> try_session_lock(const std::string& name) = 0;
 
   // Runs one statement outside an explicit transaction.
   Rows execute(std::string_view sql, std::initializer_list<Value> params = {}) {

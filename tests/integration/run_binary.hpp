@@ -15,6 +15,30 @@ struct CommandResult {
 };
 
 std::string binary_path();
+
+// The binary running in the background (a bot or a worker), its output in a log file.
+class BackgroundProcess {
+ public:
+  BackgroundProcess(const std::vector<std::string>& args,
+                    const std::map<std::string, std::string>& env, const std::string& log_path);
+  ~BackgroundProcess();  // SIGKILL if still running
+  BackgroundProcess(const BackgroundProcess&) = delete;
+  BackgroundProcess& operator=(const BackgroundProcess&) = delete;
+
+  void kill_hard();           // SIGKILL, as a crash would
+  int terminate(int timeout_ms = 10000);  // SIGTERM, waits; returns the exit code (-1: had to kill)
+  bool running();
+  std::string log() const;
+  int pid() const { return pid_; }
+
+ private:
+  int pid_ = 0;
+  bool reaped_ = false;
+  std::string log_path_;
+};
+
+// A TCP port nothing listens on right now.
+unsigned short free_port();
 CommandResult run_binary(const std::vector<std::string>& args,
                          const std::map<std::string, std::string>& env);
 

@@ -16,6 +16,7 @@ class PgConnection final : public Connection {
   PgConnection(const PgConnection&) = delete;
   PgConnection& operator=(const PgConnection&) = delete;
 
+  using Connection::execute;
   Rows execute(std::string_view sql, std::span<const Value> params) override;
   void execute_script(std::string_view sql) override;
   Backend backend() const override { return Backend::kPostgres; }

@@ -50,6 +50,40 @@ class PgJobWaiter final : public JobWaiter {
 
 }  // namespace
 
+namespace {
+
+class AdvisoryLock final : public SessionLock {
+ public:
+  explicit AdvisoryLock(std::unique_ptr<PgConnection> connection)
+      : connection_(std::move(connection)) {}
+  bool still_held() override {
+    try {
+      connection_->execute("SELECT 1 AS alive", {});
+      return true;
+    } catch (const DbError&) {
+      return false;
+    }
+  }
+
+ private:
+  std::unique_ptr<PgConnection> connection_;  // closing it releases the lock
+};
+
+std::int64_t lock_key(const std::string& name) {
+  std::uint64_t hash = 1469598103934665603ULL;  // FNV-1a
+  for (unsigned char c : name) hash = (hash ^ c) * 1099511628211ULL;
+  return static_cast<std::int64_t>(hash);
+}
+
+}  // namespace
+
+std::unique_ptr<SessionLock> PgDatabase::try_session_lock(const std::string& name) {
+  auto connection = std::make_unique<PgConnection>(url_);
+  auto taken = connection->execute("SELECT pg_try_advisory_lock($1) AS taken", {lock_key(name)});
+  if (taken.front().text("taken") != "t") return nullptr;
+  return std::make_unique<AdvisoryLock>(std::move(connection));
+}
+
 std::unique_ptr<JobWaiter> PgDatabase::make_job_waiter() {
   return std::make_unique<PgJobWaiter>(url_);
 }

@@ -15,6 +15,8 @@ class PgDatabase final : public Database {
   const std::string& url() const { return url_; }
   // LISTENs on the channel the jobs trigger notifies, on a connection of its own.
   std::unique_ptr<JobWaiter> make_job_waiter() override;
+  // A session-level advisory lock on a connection of its own.
+  std::unique_ptr<SessionLock> try_session_lock(const std::string& name) override;
 
  protected:
   std::unique_ptr<Connection> open_connection() override;

@@ -3,6 +3,10 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <filesystem>
 
 namespace nc::store {
@@ -123,6 +127,31 @@ SqliteDatabase::SqliteDatabase(std::string path) : path_(std::move(path)) {
 
 std::unique_ptr<Connection> SqliteDatabase::open_connection() {
   return std::make_unique<SqliteConnection>(path_);
+}
+
+namespace {
+
+class FileLock final : public SessionLock {
+ public:
+  explicit FileLock(int fd) : fd_(fd) {}
+  ~FileLock() override { ::close(fd_); }
+  bool still_held() override { return true; }
+
+ private:
+  int fd_;
+};
+
+}  // namespace
+
+std::unique_ptr<SessionLock> SqliteDatabase::try_session_lock(const std::string& name) {
+  const std::string path = path_ + "." + name + ".lock";
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) throw DbError(fmt::format("cannot open lock file {}", path));
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return nullptr;
+  }
+  return std::make_unique<FileLock>(fd);
 }
 
 void SqliteDatabase::begin(Connection& connection) {

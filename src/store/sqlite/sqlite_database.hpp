@@ -13,6 +13,8 @@ class SqliteDatabase final : public Database {
   explicit SqliteDatabase(std::string path);
   Backend backend() const override { return Backend::kSqlite; }
   std::string describe() const override { return "sqlite:" + path_; }
+  // An flock on PATH.<name>.lock: every process using this file sees it.
+  std::unique_ptr<SessionLock> try_session_lock(const std::string& name) override;
 
  protected:
   std::unique_ptr<Connection> open_connection() override;

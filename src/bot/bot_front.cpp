@@ -1,0 +1,115 @@
+#include "bot/bot_front.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+
+#include "bot/from_update.hpp"
+#include "providers/media/photo.hpp"
+
+namespace nc::bot {
+namespace {
+
+namespace asio = boost::asio;
+
+PhotoProblem problem_of(media::PhotoRejection rejection) {
+  switch (rejection) {
+    case media::PhotoRejection::kTooSmall: return PhotoProblem::kTooSmall;
+    case media::PhotoRejection::kTooLarge: return PhotoProblem::kTooLarge;
+    case media::PhotoRejection::kUnsupportedFormat:
+    case media::PhotoRejection::kNotAnImage: return PhotoProblem::kFormat;
+    case media::PhotoRejection::kBroken: return PhotoProblem::kBroken;
+  }
+  return PhotoProblem::kBroken;
+}
+
+}  // namespace
+
+BotFront::BotFront(telegram::BotApi& api, Dispatcher& dispatcher, telegram::OutboxSender& sender,
+                   net::BlockingPool& pool, std::string data_dir)
+    : api_(api),
+      dispatcher_(dispatcher),
+      sender_(sender),
+      pool_(pool),
+      data_dir_(std::move(data_dir)) {}
+
+asio::awaitable<void> BotFront::skip(std::int64_t update_id) {
+  co_await pool_.run([&] { dispatcher_.skip(update_id); });
+}
+
+asio::awaitable<void> BotFront::deliver(telegram::Update update) {
+  auto in = from_update(update);
+  if (!in) {
+    co_await skip(update.update_id);
+    if (on_update) on_update(telegram::to_string(update.kind), "ignored", 0);
+    co_return;
+  }
+  const auto kind = telegram::to_string(update.kind);
+  const auto started = std::chrono::steady_clock::now();
+  std::string_view outcome = "failed";
+  try {
+    co_await per_user_.run(in->user_id, [&]() -> asio::awaitable<void> {
+      co_await handle(*in);
+      outcome = "handled";
+    });
+  } catch (...) {
+    if (on_update) on_update(kind, outcome, 0);
+    throw;
+  }
+  if (on_update) {
+    on_update(kind, outcome,
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  }
+}
+
+asio::awaitable<void> BotFront::handle(const Incoming& in) {
+  Prepared prepared;
+  if (in.kind == IncomingKind::kPhoto &&
+      co_await pool_.run([&] { return dispatcher_.wants_photo(in.user_id); })) {
+    prepared = co_await prepare_photo(in);
+  }
+  auto handled = co_await pool_.run([&] { return dispatcher_.handle(in, prepared); });
+  if (handled.duplicate) {
+    spdlog::debug("update {} was handled before; no second effect", in.update_id);
+    co_return;
+  }
+  spdlog::debug("update {} from user {} handled: {} replies", in.update_id, in.user_id,
+                handled.calls.size());
+  sender_.enqueue(std::move(handled.calls));
+}
+
+asio::awaitable<Prepared> BotFront::prepare_photo(const Incoming& in) {
+  Prepared prepared;
+  if (in.file_size > kMaxDownloadBytes) {
+    prepared.photo_problem = PhotoProblem::kTooLarge;
+    co_return prepared;
+  }
+  const auto incoming_dir = std::filesystem::path(data_dir_) / "incoming";
+  std::filesystem::create_directories(incoming_dir);
+  const auto download = (incoming_dir / (std::to_string(in.update_id) + ".part")).string();
+  auto result = co_await api_.download_file(in.file_id, download, kMaxDownloadBytes);
+  if (!result.ok()) {
+    spdlog::warn("photo of update {} not downloaded: {}", in.update_id, result.description);
+    prepared.photo_problem = result.error == telegram::ApiError::kTooLarge ||
+                                     result.description.find("too big") != std::string::npos
+                                 ? PhotoProblem::kTooLarge
+                                 : PhotoProblem::kDownload;
+    co_return prepared;
+  }
+  prepared = co_await pool_.run([&] {
+    Prepared checked;
+    const auto check = media::check_photo(download);
+    if (!check.ok()) {
+      checked.photo_problem = problem_of(check.rejection);
+    } else {
+      // Re-encoded without metadata and stored by content hash under DATA_DIR/photos.
+      checked.photo_path = media::store_photo(download, data_dir_);
+    }
+    std::error_code ignored;
+    std::filesystem::remove(download, ignored);
+    return checked;
+  });
+  co_return prepared;
+}
+
+}  // namespace nc::bot

@@ -1,0 +1,43 @@
+// The bot front: turns each update into a handled turn. Updates of one user are handled in
+// order, users in parallel; a photo is downloaded and checked before the handling transaction;
+// the replies go to the outbox sender once the transaction commits.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <functional>
+#include <string>
+
+#include "bot/dispatcher.hpp"
+#include "net/blocking_pool.hpp"
+#include "net/keyed_serializer.hpp"
+#include "telegram/bot_api.hpp"
+#include "telegram/outbox_sender.hpp"
+#include "telegram/update_sink.hpp"
+
+namespace nc::bot {
+
+class BotFront final : public telegram::UpdateSink {
+ public:
+  BotFront(telegram::BotApi& api, Dispatcher& dispatcher, telegram::OutboxSender& sender,
+           net::BlockingPool& pool, std::string data_dir);
+
+  boost::asio::awaitable<void> deliver(telegram::Update update) override;
+  boost::asio::awaitable<void> skip(std::int64_t update_id) override;
+
+  // Called after each update with its kind and how it went ("handled", "duplicate", "ignored",
+  // "failed") and how long it took (for metrics).
+  std::function<void(std::string_view kind, std::string_view outcome, double seconds)> on_update;
+
+ private:
+  boost::asio::awaitable<void> handle(const Incoming& in);
+  boost::asio::awaitable<Prepared> prepare_photo(const Incoming& in);
+
+  telegram::BotApi& api_;
+  Dispatcher& dispatcher_;
+  telegram::OutboxSender& sender_;
+  net::BlockingPool& pool_;
+  std::string data_dir_;
+  net::KeyedSerializer per_user_;
+};
+
+}  // namespace nc::bot

@@ -1,0 +1,280 @@
+// The real `neurocards bot` process against the fake Bot API over loopback HTTP: a seller's
+// whole flow in polling and webhook mode, redelivery, a restart mid-flow, the webhook's
+// 401/400/413 answers, one poller across instances, mode switches, 429 and blocked users.
+#include <gtest/gtest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "fakes/fake_bot_api.hpp"
+#include "integration/run_binary.hpp"
+#include "integration/test_database.hpp"
+#include "net/http_client.hpp"
+#include "store/job_queue.hpp"
+#include "store/ledger.hpp"
+#include "store/users.hpp"
+#include "unit/media_test_support.hpp"
+
+namespace nc::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+constexpr std::int64_t kSeller = 4242;
+
+net::HttpResponse http_post(const std::string& url, std::vector<std::pair<std::string, std::string>> headers,
+                            std::string body) {
+  boost::asio::io_context io;
+  net::HttpClient client(io);
+  net::HttpRequest request;
+  request.method = "POST";
+  request.url = url;
+  request.headers = std::move(headers);
+  request.body = std::move(body);
+  auto future = boost::asio::co_spawn(io, client.send(std::move(request)), boost::asio::use_future);
+  io.run();
+  return future.get();
+}
+
+class BotProcessTest : public ::testing::TestWithParam<store::Backend> {
+ protected:
+  BotProcessTest() : db_(GetParam()) {
+    fake_.start();
+    port_ = free_port();
+    photo_ = dir_.file("product.jpg");
+    media::testing::gradient(900, 1200).write_to_file(photo_.c_str());
+    fake_.add_file("photo-1", photo_);
+  }
+
+  std::map<std::string, std::string> env(const std::string& mode) {
+    std::map<std::string, std::string> values{
+        {"BOT_TOKEN", fake_.token()},          {"TELEGRAM_API_URL", fake_.base_url()},
+        {"DATABASE_URL", db_.url()},           {"DATA_DIR", dir_.file("data")},
+        {"HTTP_HOST", "127.0.0.1"},            {"HTTP_PORT", std::to_string(port_)},
+        {"LOG_LEVEL", "debug"},                {"BOT_MODE", mode},
+        {"START_CREDITS", "5"}};
+    if (mode == "webhook") values["PUBLIC_BASE_URL"] = base_url();
+    return values;
+  }
+  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+  std::unique_ptr<BackgroundProcess> start(const std::string& mode, int port = 0) {
+    if (port) port_ = port;
+    auto process = std::make_unique<BackgroundProcess>(std::vector<std::string>{"bot"}, env(mode),
+                                                       dir_.file("bot.log"));
+    // getUpdates is recorded only when its long poll ends; deleteWebhook starts polling.
+    const auto ready_call = mode == "webhook" ? "setWebhook" : "deleteWebhook";
+    const auto before = fake_.call_count(ready_call);
+    EXPECT_TRUE(fake_.wait_for_calls(ready_call, before + 1, 15s)) << process->log();
+    return process;
+  }
+
+  // Waits for the n-th sendMessage to the seller and returns its text.
+  std::string reply(std::size_t n) {
+    EXPECT_TRUE(fake_.wait_for_calls("sendMessage", n, 15s)) << log();
+    auto calls = fake_.calls("sendMessage");
+    return calls.size() >= n ? calls[n - 1].params.value("text", "") : "";
+  }
+  json keyboard(std::size_t n) {
+    auto calls = fake_.calls("sendMessage");
+    auto markup = calls.at(n - 1).params["reply_markup"];
+    return markup.is_string() ? json::parse(markup.get<std::string>()) : markup;
+  }
+  std::string button(std::size_t n, int row, int column = 0) {
+    return keyboard(n)["inline_keyboard"][row][column]["callback_data"];
+  }
+  std::int64_t message_id(std::size_t n) {
+    return fake_.calls("sendMessage").at(n - 1).response["result"]["message_id"];
+  }
+  // The seller's Telegram speaks Russian.
+  static json russian(json update) {
+    for (const char* kind : {"message", "callback_query"}) {
+      if (update.contains(kind)) update[kind]["from"]["language_code"] = "ru";
+    }
+    return update;
+  }
+  void press(const std::string& data, std::int64_t message) {
+    fake_.push_update(russian(fake_.make_callback(kSeller, data, message)));
+  }
+  void say(const std::string& text) {
+    fake_.push_update(russian(fake_.make_text_message(kSeller, text)));
+  }
+  void send_photo() {
+    fake_.push_update(russian(fake_.make_photo_message(kSeller, "photo-1", 900, 1200)));
+  }
+  std::string log() const {
+    std::ifstream in(dir_.file("bot.log"));
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+
+  fakes::FakeBotApi fake_;
+  TestDatabase db_;
+  media::testing::TempDir dir_;
+  unsigned short port_ = 0;
+  std::string photo_;
+};
+
+TEST_P(BotProcessTest, PollingSellerGoesFromStartToPaidJobs) {
+  auto bot = start("polling");
+  EXPECT_GE(fake_.call_count("deleteWebhook"), 1u);  // polling removes any webhook first
+  say("/start");
+  EXPECT_NE(reply(1).find("Привет"), std::string::npos);
+  press(button(1, 0), message_id(1));
+  EXPECT_EQ(reply(2), "Пришли фото товара 📸");
+  EXPECT_TRUE(fake_.wait_for_calls("answerCallbackQuery", 1, 5s));
+  send_photo();
+  EXPECT_EQ(reply(3), "Опиши товар: название и 2–3 главных преимущества.");
+  say("Термокружка 450 мл, держит тепло 6 часов");
+  EXPECT_EQ(reply(4), "Выбери формат видео:");
+  press(button(4, 0), message_id(4));  // studio 360
+  EXPECT_EQ(reply(5), "Есть пожелания к видео? Напиши их или нажми «Пропустить».");
+  press(button(5, 0), message_id(5));  // skip
+  EXPECT_EQ(reply(6), "Сколько видео сделать?");
+  press(button(6, 0, 1), message_id(6));  // 3
+  EXPECT_NE(reply(7).find("Стоимость: 3 кр. Баланс: 5 кр."), std::string::npos);
+  press(button(7, 0, 0), message_id(7));  // launch
+  EXPECT_EQ(reply(8), "🚀 Запустил генерацию 3 видео… Пришлю каждое, как только будет готово.");
+  // Every button press was answered.
+  EXPECT_TRUE(fake_.wait_for_calls("answerCallbackQuery", 5, 5s));
+  EXPECT_EQ(bot->terminate(), 0) << log();
+
+  auto jobs = store::JobQueue(db_.db()).list({.tg_user_id = kSeller});
+  ASSERT_EQ(jobs.size(), 3u);
+  EXPECT_EQ(jobs[0].template_id, "studio_360");
+  EXPECT_TRUE(std::filesystem::exists(jobs[0].input_photo_path)) << jobs[0].input_photo_path;
+  EXPECT_EQ(store::Users(db_.db()).find(kSeller)->credits, 2);
+  EXPECT_TRUE(store::Ledger(db_.db()).audit().ok());
+}
+
+TEST_P(BotProcessTest, KilledMidFlowTheSellerContinues) {
+  auto bot = start("polling");
+  say("/start");
+  reply(1);
+  press(button(1, 0), message_id(1));
+  reply(2);
+  send_photo();
+  reply(3);
+  bot->kill_hard();
+  say("Рюкзак городской, 25 л");  // arrives while the bot is down
+  bot = start("polling");
+  EXPECT_EQ(reply(4), "Выбери формат видео:");
+  EXPECT_EQ(fake_.call_count("sendMessage"), 4u);  // nothing was answered twice
+}
+
+NC_BOTH_BACKENDS(BotProcessTest);
+
+class BotWebhookTest : public BotProcessTest {};
+
+TEST_P(BotWebhookTest, RedeliveredUpdateIsHandledOnce) {
+  auto bot = start("webhook");
+  auto hook = fake_.webhook();
+  EXPECT_EQ(hook.url, base_url() + "/tg/webhook");
+  EXPECT_FALSE(hook.secret_token.empty());
+  fake_.redeliver_next();
+  say("/start");
+  EXPECT_TRUE(fake_.wait_for_deliveries(2, 10s));
+  reply(1);
+  std::this_thread::sleep_for(500ms);
+  EXPECT_EQ(fake_.call_count("sendMessage"), 1u);
+}
+
+TEST_P(BotWebhookTest, ForgedOversizedAndGarbageRequestsAreRefused) {
+  auto bot = start("webhook");
+  const auto url = base_url() + "/tg/webhook";
+  const auto secret = fake_.webhook().secret_token;
+  auto update = russian(fake_.make_text_message(kSeller, "/start"));
+  update["update_id"] = 777;
+  EXPECT_EQ(http_post(url, {{"Content-Type", "application/json"}}, update.dump()).status, 401);
+  EXPECT_EQ(http_post(url, {{"X-Telegram-Bot-Api-Secret-Token", "wrong"}}, update.dump()).status,
+            401);
+  EXPECT_EQ(http_post(url, {{"X-Telegram-Bot-Api-Secret-Token", secret}}, "{not json").status, 400);
+  EXPECT_EQ(http_post(url, {{"X-Telegram-Bot-Api-Secret-Token", secret}},
+                      std::string(2 << 20, 'x'))
+                .status,
+            413);
+  EXPECT_EQ(fake_.call_count("sendMessage"), 0u);  // none of that changed anything
+  EXPECT_EQ(http_post(url, {{"X-Telegram-Bot-Api-Secret-Token", secret}}, update.dump()).status,
+            200);
+  reply(1);
+  EXPECT_EQ(http_post(url, {{"X-Telegram-Bot-Api-Secret-Token", secret}}, update.dump()).status,
+            200);
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(fake_.call_count("sendMessage"), 1u);
+}
+
+TEST_P(BotWebhookTest, SwitchingModesWorksBothWays) {
+  auto bot = start("webhook");
+  say("/start");
+  reply(1);
+  EXPECT_EQ(bot->terminate(), 0);
+  bot = start("polling");
+  EXPECT_TRUE(fake_.webhook().url.empty());
+  say("/balance");
+  EXPECT_NE(reply(2).find("Баланс: 5 кр."), std::string::npos);
+  EXPECT_EQ(bot->terminate(), 0);
+  bot = start("webhook");
+  EXPECT_FALSE(fake_.webhook().url.empty());
+  say("/help");
+  EXPECT_NE(reply(3).find("Как это работает"), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, BotWebhookTest, ::testing::Values(store::Backend::kSqlite),
+                         backend_name);
+
+class BotPollingTest : public BotProcessTest {};
+
+TEST_P(BotPollingTest, SecondInstanceWaitsInsteadOfFighting) {
+  auto first = start("polling");
+  auto second = std::make_unique<BackgroundProcess>(std::vector<std::string>{"bot"},
+                                                    [&] {
+                                                      auto values = env("polling");
+                                                      values["HTTP_PORT"] = std::to_string(free_port());
+                                                      return values;
+                                                    }(),
+                                                    dir_.file("second.log"));
+  std::this_thread::sleep_for(3s);
+  for (const auto& call : fake_.calls("getUpdates")) EXPECT_NE(call.status, 409);
+  say("/start");
+  reply(1);
+  EXPECT_EQ(first->terminate(), 0);  // hands the lease over
+  say("/balance");
+  EXPECT_NE(reply(2).find("Баланс"), std::string::npos);
+  for (const auto& call : fake_.calls("getUpdates")) EXPECT_NE(call.status, 409);
+  std::ifstream in(dir_.file("second.log"));
+  std::stringstream second_log;
+  second_log << in.rdbuf();
+  EXPECT_NE(second_log.str().find("another instance"), std::string::npos) << second_log.str();
+}
+
+TEST_P(BotPollingTest, RetryAfterIsHonouredAndBlockedUsersAreMarked) {
+  auto bot = start("polling");
+  fake_.rate_limit_next("sendMessage", 1, 2);
+  say("/start");
+  reply(2);  // the 429, then the retry
+  auto calls = fake_.calls("sendMessage");
+  ASSERT_EQ(calls.size(), 2u);
+  EXPECT_EQ(calls[0].status, 429);
+  EXPECT_GE(calls[1].received_at - calls[0].received_at, 2s);
+
+  fake_.block_chat(kSeller);
+  say("/balance");
+  EXPECT_TRUE(fake_.wait_for_calls("sendMessage", 3, 10s));
+  EXPECT_EQ(fake_.calls("sendMessage")[2].status, 403);
+  for (int i = 0; i < 100 && !store::Users(db_.db()).find(kSeller)->blocked; ++i) {
+    std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_TRUE(store::Users(db_.db()).find(kSeller)->blocked);
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(fake_.call_count("sendMessage"), 3u);  // a 403 is not retried
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, BotPollingTest, ::testing::Values(store::Backend::kSqlite),
+                         backend_name);
+
+}  // namespace
+}  // namespace nc::testing
