@@ -25,7 +25,7 @@ PhotoProblem problem_of(media::PhotoRejection rejection) {
 
 }  // namespace
 
-BotFront::BotFront(telegram::BotApi& api, Dispatcher& dispatcher, telegram::OutboxSender& sender,
+BotFront::BotFront(telegram::BotTransport& api, Dispatcher& dispatcher, telegram::OutboxSender& sender,
                    net::BlockingPool& pool, std::string data_dir)
     : api_(api),
       dispatcher_(dispatcher),

@@ -18,7 +18,7 @@ namespace nc::bot {
 
 class BotFront final : public telegram::UpdateSink {
  public:
-  BotFront(telegram::BotApi& api, Dispatcher& dispatcher, telegram::OutboxSender& sender,
+  BotFront(telegram::BotTransport& api, Dispatcher& dispatcher, telegram::OutboxSender& sender,
            net::BlockingPool& pool, std::string data_dir);
 
   boost::asio::awaitable<void> deliver(telegram::Update update) override;
@@ -32,7 +32,7 @@ class BotFront final : public telegram::UpdateSink {
   boost::asio::awaitable<void> handle(const Incoming& in);
   boost::asio::awaitable<Prepared> prepare_photo(const Incoming& in);
 
-  telegram::BotApi& api_;
+  telegram::BotTransport& api_;
   Dispatcher& dispatcher_;
   telegram::OutboxSender& sender_;
   net::BlockingPool& pool_;

@@ -42,6 +42,21 @@ struct ApiResult {
   bool ok() const { return error == ApiError::kNone; }
 };
 
+// What the conversation and the worker need from Telegram: the real client below, or the
+// offline demo's transcript.
+class BotTransport {
+ public:
+  virtual ~BotTransport() = default;
+  virtual boost::asio::awaitable<ApiResult> call(std::string method, nlohmann::json params) = 0;
+  virtual boost::asio::awaitable<ApiResult> download_file(const std::string& file_id,
+                                                          const std::string& destination,
+                                                          std::size_t max_bytes) = 0;
+  virtual boost::asio::awaitable<ApiResult> send_video(std::int64_t chat_id,
+                                                       const std::string& path,
+                                                       const std::string& caption,
+                                                       const nlohmann::json& reply_markup) = 0;
+};
+
 struct BotApiOptions {
   std::string base_url = "https://api.telegram.org";
   std::string token;
@@ -52,12 +67,12 @@ struct BotApiOptions {
   std::chrono::seconds max_retry_after{300};  // longer 429 waits fail the call instead
 };
 
-class BotApi {
+class BotApi final : public BotTransport {
  public:
   BotApi(boost::asio::io_context& io, net::HttpClient& http, BotApiOptions options);
 
   // Any method with JSON parameters. Sends to a chat are paced by the limiter.
-  boost::asio::awaitable<ApiResult> call(std::string method, nlohmann::json params);
+  boost::asio::awaitable<ApiResult> call(std::string method, nlohmann::json params) override;
 
   boost::asio::awaitable<ApiResult> get_updates(std::int64_t offset, int timeout_s,
                                                 const std::vector<std::string>& allowed_updates);
@@ -69,11 +84,11 @@ class BotApi {
   // Looks the file up and downloads it to `destination` (at most max_bytes).
   boost::asio::awaitable<ApiResult> download_file(const std::string& file_id,
                                                   const std::string& destination,
-                                                  std::size_t max_bytes);
+                                                  std::size_t max_bytes) override;
   // Uploads a video from disk (streamed, never read whole into memory).
   boost::asio::awaitable<ApiResult> send_video(std::int64_t chat_id, const std::string& path,
                                                const std::string& caption,
-                                               const nlohmann::json& reply_markup);
+                                               const nlohmann::json& reply_markup) override;
 
   SendLimiter& limiter() { return limiter_; }
   // Called for every finished call: method, outcome (for metrics).

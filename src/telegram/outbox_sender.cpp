@@ -18,7 +18,7 @@ constexpr std::chrono::seconds kRetryLater{30};
 
 }  // namespace
 
-OutboxSender::OutboxSender(asio::io_context& io, BotApi& api, store::Database& database,
+OutboxSender::OutboxSender(asio::io_context& io, BotTransport& api, store::Database& database,
                            net::BlockingPool& pool, std::string owner)
     : io_(io), api_(api), database_(database), pool_(pool), owner_(std::move(owner)) {}
 

@@ -21,7 +21,7 @@ namespace nc::telegram {
 
 class OutboxSender {
  public:
-  OutboxSender(boost::asio::io_context& io, BotApi& api, store::Database& database,
+  OutboxSender(boost::asio::io_context& io, BotTransport& api, store::Database& database,
                net::BlockingPool& pool, std::string owner);
 
   // Queues calls leased to this front (from the dispatcher); returns at once.
@@ -35,7 +35,7 @@ class OutboxSender {
   boost::asio::awaitable<void> send(store::PendingCall call);
 
   boost::asio::io_context& io_;
-  BotApi& api_;
+  BotTransport& api_;
   store::Database& database_;
   net::BlockingPool& pool_;
   std::string owner_;
