@@ -45,6 +45,7 @@ struct Job {
   std::string created_at;
   std::string updated_at;
   std::string finished_at;
+  double age_s = 0;  // seconds since created, as of the claim
 };
 
 }  // namespace nc::core

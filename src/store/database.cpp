@@ -13,6 +13,13 @@ std::size_t Row::index(std::string_view column) const {
   throw DbError(fmt::format("result has no column '{}'", column));
 }
 
+bool Row::has(std::string_view column) const {
+  for (const auto& name : *columns_) {
+    if (name == column) return true;
+  }
+  return false;
+}
+
 std::string Row::text(std::string_view column) const {
   return optional_text(column).value_or(std::string());
 }

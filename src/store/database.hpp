@@ -35,6 +35,7 @@ class Row {
       : columns_(std::move(columns)), values_(std::move(values)) {}
 
   bool is_null(std::string_view column) const { return !values_[index(column)].has_value(); }
+  bool has(std::string_view column) const;
   std::string text(std::string_view column) const;  // "" when null
   std::optional<std::string> optional_text(std::string_view column) const;
   std::int64_t integer(std::string_view column) const;  // 0 when null

@@ -30,7 +30,8 @@ const std::string kClaim = fmt::format(
     "UPDATE jobs SET lease_owner = $1, lease_until = {{now+ms $2}}, updated_at = {{now}} "
     "WHERE id IN (SELECT id FROM jobs WHERE status IN {} AND next_run_at <= {{now}} "
     "AND (lease_until IS NULL OR lease_until < {{now}}) "
-    "ORDER BY next_run_at LIMIT $3 {{skip_locked}}) RETURNING " NC_JOB_COLUMNS,
+    "ORDER BY next_run_at LIMIT $3 {{skip_locked}}) RETURNING " NC_JOB_COLUMNS
+    ", {{age_s created_at}} AS age_s",
     kActiveStatuses);
 
 constexpr const char* kRenew =
@@ -108,6 +109,7 @@ core::Job to_job(const Row& row) {
   job.created_at = row.text("created_at");
   job.updated_at = row.text("updated_at");
   job.finished_at = row.text("finished_at");
+  if (row.has("age_s")) job.age_s = row.real("age_s");
   return job;
 }
 

@@ -4,18 +4,20 @@ namespace nc::store {
 namespace {
 
 constexpr const char* kAdd =
-    "INSERT INTO outbox (chat_id, method, payload, priority, lease_owner, lease_until) "
-    "VALUES ($1, $2, $3, $4, $5, {now+ms $6}) RETURNING id";
+    "INSERT INTO outbox (chat_id, method, payload, priority, lease_owner, lease_until, job_id) "
+    "VALUES ($1, $2, $3, $4, $5, {now+ms $6}, $7) RETURNING id";
 
 constexpr const char* kClaimStale =
     "UPDATE outbox SET lease_owner = $1, lease_until = {now+ms $2}, attempts = attempts + 1 "
     "WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NULL AND next_try_at <= {now} "
     "AND (lease_until IS NULL OR lease_until < {now}) ORDER BY priority DESC, id LIMIT $3 "
-    "{skip_locked}) RETURNING id, chat_id, method, payload, attempts";
+    "{skip_locked}) RETURNING id, chat_id, method, payload, attempts, job_id";
 
 constexpr const char* kFinish =
     "UPDATE outbox SET sent_at = {now}, error = $2, lease_owner = NULL, lease_until = NULL "
     "WHERE id = $1";
+
+constexpr const char* kRecordMessage = "UPDATE jobs SET tg_message_id = $2 WHERE id = $1";
 
 constexpr const char* kRetryLater =
     "UPDATE outbox SET next_try_at = {now+ms $2}, error = $3, lease_owner = NULL, "
@@ -36,11 +38,13 @@ PendingCall Outbox::add(Connection& connection, const OutgoingCall& call, const 
                         std::chrono::milliseconds lease) {
   auto rows = connection.execute(kAdd, {call.chat_id, call.method, call.payload,
                                         std::int64_t{call.priority}, owner,
-                                        std::int64_t{lease.count()}});
+                                        std::int64_t{lease.count()},
+                                        call.job_id.empty() ? Value(nullptr) : Value(call.job_id)});
   return PendingCall{.id = rows.front().integer("id"),
                      .chat_id = call.chat_id,
                      .method = call.method,
-                     .payload = call.payload};
+                     .payload = call.payload,
+                     .job_id = call.job_id};
 }
 
 std::vector<PendingCall> Outbox::claim_stale(const std::string& owner, int limit,
@@ -55,15 +59,22 @@ std::vector<PendingCall> Outbox::claim_stale(const std::string& owner, int limit
                                 .chat_id = row.integer("chat_id"),
                                 .method = row.text("method"),
                                 .payload = row.text("payload"),
-                                .attempts = static_cast<int>(row.integer("attempts"))});
+                                .attempts = static_cast<int>(row.integer("attempts")),
+                                .job_id = row.text("job_id")});
   }
   // RETURNING gives no order guarantee; a chat's calls must go out in the order decided.
   std::sort(calls.begin(), calls.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
   return calls;
 }
 
-void Outbox::finish(std::int64_t id, const std::string& error) {
-  database_.execute(kFinish, {id, error.empty() ? Value(nullptr) : Value(error)});
+void Outbox::finish(std::int64_t id, const std::string& error, std::int64_t message_id,
+                    const std::string& job_id) {
+  database_.transaction([&](Connection& connection) {
+    connection.execute(kFinish, {id, error.empty() ? Value(nullptr) : Value(error)});
+    if (message_id != 0 && !job_id.empty()) {
+      connection.execute(kRecordMessage, {job_id, message_id});
+    }
+  });
 }
 
 void Outbox::retry_later(std::int64_t id, std::chrono::milliseconds delay,

@@ -18,6 +18,7 @@ struct OutgoingCall {
   std::string method;   // sendMessage, answerCallbackQuery, editMessageText, …
   std::string payload;  // JSON object of the method's parameters
   int priority = 0;     // higher first: callback answers must not wait behind sends
+  std::string job_id;   // set: the sent message's id is recorded on this job
 };
 
 struct PendingCall {
@@ -26,6 +27,7 @@ struct PendingCall {
   std::string method;
   std::string payload;
   int attempts = 0;
+  std::string job_id;
 };
 
 class Outbox {
@@ -40,8 +42,10 @@ class Outbox {
   // Unsent calls whose lease ran out (their front died or gave up for now), oldest first.
   std::vector<PendingCall> claim_stale(const std::string& owner, int limit,
                                        std::chrono::milliseconds lease);
-  // Done: sent, or failed for good (`error` says why; e.g. the user blocked the bot).
-  void finish(std::int64_t id, const std::string& error = "");
+  // Done: sent, or failed for good (`error` says why; e.g. the user blocked the bot). A sent
+  // message about a job is recorded on the job.
+  void finish(std::int64_t id, const std::string& error = "", std::int64_t message_id = 0,
+              const std::string& job_id = "");
   // Not sent now; try again after `delay`.
   void retry_later(std::int64_t id, std::chrono::milliseconds delay, const std::string& error);
   std::int64_t pending_count();

@@ -95,7 +95,9 @@ asio::awaitable<void> OutboxSender::send(store::PendingCall call) {
       if (later) {
         outbox.retry_later(call.id, kRetryLater, error);
       } else {
-        outbox.finish(call.id, error);
+        const auto message_id =
+            result.ok() && result.result.is_object() ? result.result.value("message_id", 0LL) : 0LL;
+        outbox.finish(call.id, error, message_id, call.job_id);
       }
     });
   } catch (const std::exception& failure) {
