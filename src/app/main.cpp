@@ -75,6 +75,16 @@ int main(int argc, char** argv) {
       ->callback([&] {
         run_with(Needs::kBot, [](const Config& c) { return run_service(c, Roles{.bot = true}); });
       });
+  app.add_subcommand("worker", "Executes generation jobs; run many, on many hosts (PostgreSQL)")
+      ->callback([&] {
+        run_with(Needs::kWorker,
+                 [](const Config& c) { return run_service(c, Roles{.bot = false, .worker = true}); });
+      });
+  app.add_subcommand("run", "Everything in one process: bot front, HTTP server and worker")
+      ->callback([&] {
+        run_with(Needs::kAll,
+                 [](const Config& c) { return run_service(c, Roles{.bot = true, .worker = true}); });
+      });
   add_admin_commands(app, run_with_store);
   add_enqueue_command(app, run_with_store);
 

@@ -28,6 +28,10 @@
 #include "telegram/outbox_sender.hpp"
 #include "telegram/poller.hpp"
 #include "telegram/webhook.hpp"
+#include "bot/worker_messages.hpp"
+#include "net/signed_link.hpp"
+#include "providers/local/local_provider.hpp"
+#include "worker/worker.hpp"
 
 namespace nc::app {
 namespace {
@@ -46,6 +50,19 @@ core::TemplateCatalog load_templates() {
                  file.string());
   }
   return catalog;
+}
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+net::HttpServerResponse text_response(int status, std::string body) {
+  net::HttpServerResponse response;
+  response.status = status;
+  response.body = std::move(body);
+  return response;
 }
 
 net::HttpServerResponse json_response(int status, const nlohmann::json& body) {
@@ -131,6 +148,44 @@ int run_service(const Config& config, Roles roles) {
                                                 {"version", kVersion},
                                                 {"build", kBuildId}});
   });
+  // Signed links to input photos (for the provider) and provider callbacks.
+  const auto link_secret =
+      store::Settings(*database).get_or_put("links.secret", net::random_token(32));
+  const auto inputs_dir = std::filesystem::path(config.data_dir) / "inputs";
+  server.route("GET", "/files/", [&, inputs_dir](net::HttpServerRequest request)
+                                     -> asio::awaitable<net::HttpServerResponse> {
+    const auto name = request.path.substr(7);
+    const auto exp = request.query.count("exp") ? request.query.at("exp") : "";
+    const auto sig = request.query.count("sig") ? request.query.at("sig") : "";
+    if (!net::is_safe_file_name(name) ||
+        !net::verify_link(name, exp, sig, unix_now(), link_secret) ||
+        !std::filesystem::exists(inputs_dir / name)) {
+      co_return text_response(404, "not found");
+    }
+    net::HttpServerResponse response;
+    response.content_type = "image/jpeg";
+    response.file_path = (inputs_dir / name).string();
+    co_return response;
+  });
+  server.route("POST", "/kie/callback/", [&](net::HttpServerRequest request)
+                                             -> asio::awaitable<net::HttpServerResponse> {
+    const auto job_id = request.path.substr(std::string("/kie/callback/").size());
+    const auto sig = request.query.count("sig") ? request.query.at("sig") : "";
+    const auto expected = net::to_hex(net::hmac_sha256(link_secret, "callback|" + job_id));
+    if (!store::is_uuid(job_id) || !net::constant_time_equal(sig, expected)) {
+      spdlog::warn("provider callback for {} with a bad signature; ignored", job_id.substr(0, 40));
+      co_return text_response(403, "forbidden");
+    }
+    // Only a hint: the job becomes due now and the worker asks the provider for the truth.
+    co_await pool.run([&] {
+      database->execute(
+          "UPDATE jobs SET next_run_at = {now} WHERE id = $1 AND status = 'generating' AND "
+          "(lease_until IS NULL OR lease_until < {now})",
+          {job_id});
+      database->notify_jobs_due();
+    });
+    co_return text_response(200, "ok");
+  });
   server.start();
   spdlog::info("HTTP server on {}:{}{}", config.http_host, server.port(),
                config.tls_cert.empty() ? "" : " (HTTPS)");
@@ -146,13 +201,38 @@ int run_service(const Config& config, Roles roles) {
     }
   }
 
+  bot::WorkerMessages worker_messages;
+  std::unique_ptr<providers::Provider> provider;
+  std::unique_ptr<worker::Worker> worker;
+  if (roles.worker) {
+    provider = std::make_unique<providers::LocalProvider>(io, pool, http, config.data_dir);
+    worker = std::make_unique<worker::Worker>(
+        io, *database, pool, *provider, api, sender, http, models, catalog, worker_messages,
+        worker::WorkerOptions{.owner = owner,
+                              .concurrency = config.worker_concurrency,
+                              .data_dir = config.data_dir,
+                              .public_base_url = config.public_base_url,
+                              .link_secret = link_secret,
+                              .default_model = config.video_model,
+                              .admin_ids = config.admin_ids});
+    if (!roles.bot) asio::co_spawn(io, sender.sweep_forever(std::chrono::seconds(5)), asio::detached);
+    asio::co_spawn(io, worker->run(), [&](std::exception_ptr error) {
+      if (error) spdlog::critical("the worker stopped unexpectedly");
+      io.stop();
+    });
+  }
+
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& error, int signal) {
     if (error) return;
-    spdlog::info("signal {}: stopping", signal);
+    spdlog::info("signal {}: stopping (in-flight steps finish, leases are handed back)", signal);
     server.stop();
     if (poller) poller->release();
-    io.stop();
+    if (worker) {
+      worker->stop();  // the worker's run() ends the loop once its leases are released
+    } else {
+      io.stop();
+    }
   });
   io.run();
   spdlog::info("stopped");

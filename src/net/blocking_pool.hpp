@@ -21,17 +21,25 @@ class BlockingPool {
   template <typename Work>
   auto run(Work work) -> boost::asio::awaitable<std::invoke_result_t<Work&>> {
     using Result = std::invoke_result_t<Work&>;
-    co_return co_await boost::asio::co_spawn(
-        pool_.get_executor(),
-        [work = std::move(work)]() mutable -> boost::asio::awaitable<Result> {
-          if constexpr (std::is_void_v<Result>) {
-            work();
-            co_return;
-          } else {
-            co_return work();
-          }
-        },
-        boost::asio::use_awaitable);
+    // Named values instead of `co_return co_await …`: g++ 12 destroys some temporaries of a
+    // co_await expression twice.
+    auto task = [work = std::move(work)]() mutable -> boost::asio::awaitable<Result> {
+      if constexpr (std::is_void_v<Result>) {
+        work();
+        co_return;
+      } else {
+        Result value = work();
+        co_return value;
+      }
+    };
+    if constexpr (std::is_void_v<Result>) {
+      co_await boost::asio::co_spawn(pool_.get_executor(), std::move(task),
+                                     boost::asio::use_awaitable);
+    } else {
+      Result value = co_await boost::asio::co_spawn(pool_.get_executor(), std::move(task),
+                                                    boost::asio::use_awaitable);
+      co_return value;
+    }
   }
 
   void stop() { pool_.stop(); }

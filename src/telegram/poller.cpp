@@ -104,7 +104,8 @@ asio::awaitable<void> Poller::handle_batch(const nlohmann::json& result, std::in
 asio::awaitable<void> Poller::run() {
   bool said_waiting = false;
   for (;;) {
-    if (!co_await take_lease()) {
+    const bool leased = co_await take_lease();
+    if (!leased) {
       if (!said_waiting) {
         auto holder =
             co_await pool_.run([&] { return store::Settings(database_).get(kHolderKey); });

@@ -7,6 +7,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <thread>
 
 #include "fakes/fake_bot_api.hpp"
@@ -275,6 +276,100 @@ TEST_P(BotPollingTest, RetryAfterIsHonouredAndBlockedUsersAreMarked) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, BotPollingTest, ::testing::Values(store::Backend::kSqlite),
                          backend_name);
+
+}  // namespace
+}  // namespace nc::testing
+
+namespace nc::testing {
+namespace {
+
+class RunProcessTest : public BotProcessTest {
+ protected:
+  std::unique_ptr<BackgroundProcess> start_run() {
+    auto process = std::make_unique<BackgroundProcess>(std::vector<std::string>{"run"},
+                                                       env("polling"), dir_.file("bot.log"));
+    EXPECT_TRUE(fake_.wait_for_calls("deleteWebhook", 1, 15s)) << process->log();
+    return process;
+  }
+};
+
+TEST_P(RunProcessTest, ABatchOfThreeIsRenderedAndDeliveredWithButtons) {
+  auto bot = start_run();
+  say("/start");
+  reply(1);
+  press(button(1, 0), message_id(1));
+  reply(2);
+  send_photo();
+  reply(3);
+  say("Термокружка 450 мл");
+  reply(4);
+  press(button(4, 1), message_id(4));  // unboxing
+  reply(5);
+  say("больше света");
+  reply(6);
+  press(button(6, 0, 1), message_id(6));  // 3
+  reply(7);
+  press(button(7, 0, 0), message_id(7));
+  EXPECT_NE(reply(8).find("🚀"), std::string::npos);
+  ASSERT_TRUE(fake_.wait_for_calls("sendVideo", 3, 120s)) << log();
+  std::set<std::string> captions;
+  for (const auto& call : fake_.calls("sendVideo")) {
+    EXPECT_EQ(call.status, 200);
+    captions.insert(call.params.value("caption", ""));
+    ASSERT_EQ(call.files.size(), 1u);
+    EXPECT_GT(call.files[0].size, 100'000u);
+    auto markup = call.params["reply_markup"];
+    if (markup.is_string()) markup = json::parse(markup.get<std::string>());
+    EXPECT_EQ(markup["inline_keyboard"][0][0]["callback_data"], "retry_same_product");
+    EXPECT_EQ(markup["inline_keyboard"][1][0]["callback_data"], "back_to_menu");
+  }
+  EXPECT_EQ(captions, (std::set<std::string>{"✅ Видео готово! (1/3)", "✅ Видео готово! (2/3)",
+                                             "✅ Видео готово! (3/3)"}));
+  // The worker records the delivery right after Telegram answers.
+  auto all_done = [&] {
+    for (const auto& job : store::JobQueue(db_.db()).list({.tg_user_id = kSeller})) {
+      if (job.status != core::JobStatus::kDone) return false;
+    }
+    return true;
+  };
+  for (int i = 0; i < 100 && !all_done(); ++i) std::this_thread::sleep_for(100ms);
+  for (const auto& job : store::JobQueue(db_.db()).list({.tg_user_id = kSeller})) {
+    EXPECT_EQ(job.status, core::JobStatus::kDone);
+    EXPECT_TRUE(job.tg_message_id.has_value());
+  }
+  // «Сделать ещё с этим товаром» under a delivered video, long after the flow ended.
+  const auto video_message =
+      fake_.calls("sendVideo")[0].response["result"]["message_id"].get<std::int64_t>();
+  press("retry_same_product", video_message);
+  EXPECT_EQ(reply(9), "Выбери формат видео:");
+  EXPECT_EQ(bot->terminate(), 0) << log();
+  EXPECT_TRUE(store::Ledger(db_.db()).audit().ok());
+  EXPECT_EQ(store::Users(db_.db()).find(kSeller)->credits, 2);
+}
+
+TEST_P(RunProcessTest, AFailedJobIsRefundedOnceWithAPlainMessage) {
+  store::Users(db_.db()).upsert(kSeller, "seller", "ru", 0);
+  store::Ledger(db_.db()).grant(kSeller, 1, "g", "");
+  auto result = run_binary({"enqueue", "--user", std::to_string(kSeller), "--photo",
+                            dir_.file("missing.jpg"), "--text", "Кружка", "--charge"},
+                           {{"DATABASE_URL", db_.url()}});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(store::Users(db_.db()).find(kSeller)->credits, 0);
+  auto bot = start_run();
+  const auto text = reply(1);
+  EXPECT_EQ(text, "😔 Не получилось сделать видео: фото товара больше недоступно\nКредит возвращён на баланс.");
+  EXPECT_EQ(button(1, 0), "retry_same_product");
+  std::this_thread::sleep_for(1s);
+  EXPECT_EQ(fake_.call_count("sendMessage"), 1u);
+  EXPECT_EQ(store::Users(db_.db()).find(kSeller)->credits, 1);
+  auto jobs = store::JobQueue(db_.db()).list({.tg_user_id = kSeller});
+  ASSERT_EQ(jobs.size(), 1u);
+  EXPECT_EQ(jobs[0].status, core::JobStatus::kFailed);
+  EXPECT_EQ(jobs[0].tg_message_id, message_id(1));  // the buttons under it find the job
+  EXPECT_TRUE(store::Ledger(db_.db()).audit().ok());
+}
+
+NC_BOTH_BACKENDS(RunProcessTest);
 
 }  // namespace
 }  // namespace nc::testing

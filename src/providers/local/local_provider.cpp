@@ -79,7 +79,9 @@ void LocalProvider::start_render(const std::string& task_id) {
   asio::co_spawn(
       io_,
       [this, task_id]() -> asio::awaitable<void> {
-        auto outcome = co_await pool_.run([this, task_id] {
+        // Captures by reference only: a lambda owning a string must not be a temporary inside
+        // co_await (g++ 12 destroys it twice).
+        auto outcome = co_await pool_.run([this, &task_id] {
           std::ifstream in(request_path(task_id));
           std::stringstream text;
           text << in.rdbuf();

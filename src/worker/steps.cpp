@@ -1,0 +1,379 @@
+// The job steps: submit to the provider, poll it, deliver the video, fail with a refund.
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+
+#include "core/prompt.hpp"
+#include "net/hmac.hpp"
+#include "net/signed_link.hpp"
+#include "providers/media/probe.hpp"
+#include "providers/media/reframe.hpp"
+#include "providers/media/transcode.hpp"
+#include "store/ledger.hpp"
+#include "store/outbox.hpp"
+#include "store/settings.hpp"
+#include "store/users.hpp"
+#include "worker/worker.hpp"
+
+namespace nc::worker {
+
+namespace asio = boost::asio;
+namespace fs = std::filesystem;
+using core::JobStatus;
+using providers::ErrorClass;
+
+namespace {
+
+constexpr std::int64_t kMaxResultBytes = 500LL << 20;
+constexpr int kMaxDeliveryAttempts = 10;
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool is_url(const std::string& text) {
+  return text.starts_with("http://") || text.starts_with("https://");
+}
+
+}  // namespace
+
+asio::awaitable<std::string> Worker::reachable_image(core::Job& job, const core::ModelSpec& model,
+                                                     providers::ProviderError& error) {
+  // A ready-made public image is used as it is.
+  if (is_url(job.input_photo_path)) co_return job.input_photo_path;
+  if (!fs::exists(job.input_photo_path)) {
+    error.kind = ErrorClass::kPermanent;
+    error.message = "input photo " + job.input_photo_path + " is missing";
+    error.user_reason = "the product photo is no longer available";
+    co_return "";
+  }
+  std::string file = job.input_photo_path;
+  const auto inputs = fs::path(options_.data_dir) / "inputs";
+  fs::create_directories(inputs);
+  if (!model.takes_aspect_ratio() && model.family != core::ApiFamily::kLocal) {
+    // The model follows the image's shape: give it a 9:16 frame with the product whole.
+    const auto vertical =
+        (inputs / (fs::path(file).stem().string() + "-9x16.jpg")).string();
+    if (!fs::exists(vertical)) {
+      co_await pool_.run([&] { media::reframe_vertical(file, vertical); });
+    }
+    file = vertical;
+  }
+  if (provider_.name() == "local") co_return file;
+  if (!options_.public_base_url.empty()) {
+    const auto name = fs::path(file).filename().string();
+    if (!fs::exists(inputs / name)) fs::copy_file(file, inputs / name);
+    co_return fmt::format("{}/files/{}?{}", options_.public_base_url, name,
+                          net::sign_link(name, unix_now() + 24 * 3600, options_.link_secret));
+  }
+  // No public address: the provider's own upload (its links live 3 days; a retry after that
+  // uploads again).
+  const auto cached = job.provider_input_url;
+  if (auto tab = cached.find('\t'); tab != std::string::npos) {
+    if (std::stoll(cached.substr(tab + 1)) > unix_now() + 3600) co_return cached.substr(0, tab);
+  }
+  const auto unique_name = fmt::format("{}-{}.jpg", job.id.substr(0, 8), net::random_token(4));
+  auto uploaded = co_await provider_.upload_image(file, unique_name);
+  if (!uploaded.error.ok()) {
+    error = uploaded.error;
+    co_return "";
+  }
+  const auto expires =
+      std::chrono::duration_cast<std::chrono::seconds>(uploaded.expires_at.time_since_epoch());
+  job.provider_input_url = uploaded.url + "\t" + std::to_string(expires.count());
+  co_return uploaded.url;
+}
+
+asio::awaitable<void> Worker::submit(core::Job& job) {
+  if (!job.provider_task_id.empty()) {
+    // Created before a crash: never a second task (a second charge at the provider).
+    store::JobChange change;
+    change.status = JobStatus::kGenerating;
+    co_await write(job, change);
+    co_return;
+  }
+  if (job.age_s > static_cast<double>(options_.deadline.count())) {
+    co_await fail(job, "it took too long", "deadline passed before submitting");
+    co_return;
+  }
+  const auto model_id = model_of(job);
+  const auto* model = models_.find(model_id);
+  if (!model) {
+    const auto detail = fmt::format("model '{}' is not in the registry", model_id);
+    co_await fail(job, "the video model is not available", detail);
+    co_return;
+  }
+  const auto* format = catalog_.find(job.template_id);
+  if (!format) format = catalog_.find("self");
+  const auto input = core::parse_product_info(job.product_info);
+  providers::ProviderError error;
+  const auto image_url = co_await reachable_image(job, *model, error);
+  if (!error.ok()) {
+    co_await handle_error(job, error);
+    co_return;
+  }
+  providers::SubmitRequest request;
+  request.job_id = job.id;
+  request.generation.model = model_id;
+  request.generation.prompt = core::build_prompt(*format, input, model->prompt_max_chars);
+  request.generation.image_url = image_url;
+  request.generation.aspect_ratio = "9:16";
+  request.generation.duration_s =
+      model->durations.empty() ? 0
+                               : std::atoi(core::ModelRegistry::pick_duration(*model, format->duration_s).c_str());
+  request.title = input.product;
+  request.template_id = format->id;
+  if (!options_.public_base_url.empty() && provider_.name() != "local") {
+    request.callback_url = fmt::format(
+        "{}/kie/callback/{}?sig={}", options_.public_base_url, job.id,
+        net::to_hex(net::hmac_sha256(options_.link_secret, "callback|" + job.id)));
+  }
+  if (before_create) co_await before_create();
+  auto result = co_await provider_.submit(request);
+  if (!result.ok()) {
+    co_await handle_error(job, result.error);
+    co_return;
+  }
+  spdlog::info("job {}: task {} created at {} ({})", job.id, result.task_id, provider_.name(),
+               model_id);
+  store::JobChange change;
+  change.status = JobStatus::kGenerating;
+  change.provider = std::string(provider_.name());
+  change.provider_task_id = result.task_id;
+  change.provider_input_url = job.provider_input_url;
+  change.run_after = poll_interval(job);
+  change.error = "";
+  co_await write(job, change);
+}
+
+asio::awaitable<void> Worker::handle_error(core::Job& job, const providers::ProviderError& error) {
+  switch (error.kind) {
+    case ErrorClass::kNone: co_return;
+    case ErrorClass::kPermanent: {
+      const std::string reason =
+          error.user_reason.empty() ? "the video could not be made" : error.user_reason;
+      co_await fail(job, reason, error.message);
+      co_return;
+    }
+    case ErrorClass::kOperator: {
+      // Not the seller's fault and not worth a refund yet: wait, tell the admins, resume.
+      spdlog::error("job {}: provider needs the operator: {}", job.id, error.message);
+      co_await alert_admins(error.message);
+      store::JobChange change;
+      change.run_after = options_.operator_pause;
+      change.error = "waiting for the operator: " + error.message;
+      co_await write(job, change);
+      co_return;
+    }
+    case ErrorClass::kTransient: {
+      if (job.attempts + 1 >= options_.max_transient_attempts) {
+        co_await fail(job, "the video service is not responding", error.message);
+        co_return;
+      }
+      store::JobChange change;
+      change.run_after = error.retry_after
+                             ? std::chrono::duration_cast<std::chrono::milliseconds>(*error.retry_after)
+                             : backoff(job.attempts);
+      change.count_attempt = true;
+      change.error = error.message;
+      spdlog::warn("job {}: {} — retry in {} ms", job.id, error.message, change.run_after->count());
+      co_await write(job, change);
+      co_return;
+    }
+  }
+}
+
+asio::awaitable<void> Worker::poll(core::Job& job) {
+  if (job.age_s > static_cast<double>(options_.deadline.count())) {
+    co_await fail(job, "it took too long", "deadline passed while generating");
+    co_return;
+  }
+  auto status = co_await provider_.status(model_of(job), job.provider_task_id);
+  if (!status.error.ok() && status.state != providers::TaskState::kFailed) {
+    co_await handle_error(job, status.error);
+    co_return;
+  }
+  if (status.state == providers::TaskState::kPending) {
+    store::JobChange change;
+    change.run_after = poll_interval(job);
+    change.count_attempt = provider_.name() != "local";  // widens the Market poll interval
+    co_await write(job, change);
+    co_return;
+  }
+  if (status.state == providers::TaskState::kFailed) {
+    const std::string reason = status.error.user_reason.empty() ? "the video could not be made"
+                                                                : status.error.user_reason;
+    co_await fail(job, reason, status.error.message);
+    co_return;
+  }
+  if (status.result_urls.empty()) {
+    co_await fail(job, "the video could not be made", "success without a result URL");
+    co_return;
+  }
+  const auto path = (fs::path(options_.data_dir) / "results" / (job.id + ".mp4")).string();
+  // Provider links expire: fetch the video now.
+  const bool downloaded = co_await download_result(job, status.result_urls.front(), path);
+  if (!downloaded) {
+    store::JobChange change;
+    change.run_after = backoff(job.attempts);
+    change.count_attempt = true;
+    change.error = "result download failed";
+    co_await write(job, change);
+    co_return;
+  }
+  store::JobChange change;
+  change.status = JobStatus::kDelivering;
+  change.result_url = status.result_urls.front();
+  change.result_path = path;
+  change.release_lease = false;
+  change.error = "";
+  const bool written = co_await write(job, change);
+  if (!written) co_return;
+  job.status = JobStatus::kDelivering;
+  job.result_url = status.result_urls.front();
+  job.result_path = path;
+  job.attempts = 0;
+  co_await deliver(job);
+}
+
+asio::awaitable<bool> Worker::download_result(const core::Job& job, const std::string& url,
+                                              const std::string& path) {
+  fs::create_directories(fs::path(path).parent_path());
+  if (url.starts_with("file://")) {
+    std::error_code error;
+    fs::copy_file(url.substr(7), path, fs::copy_options::overwrite_existing, error);
+    if (error) spdlog::error("job {}: cannot copy the result: {}", job.id, error.message());
+    co_return !error;
+  }
+  net::HttpRequest request;
+  request.url = url;
+  request.download_to = path;
+  request.max_response_bytes = kMaxResultBytes;
+  request.timeout = std::chrono::minutes(5);
+  auto response = co_await http_.send(std::move(request));
+  if (!response.ok()) {
+    spdlog::warn("job {}: result download failed: {} (HTTP {})", job.id, response.error,
+                 response.status);
+  }
+  co_return response.ok();
+}
+
+asio::awaitable<void> Worker::deliver(core::Job& job) {
+  bool have_result = fs::exists(job.result_path);
+  if (!have_result) have_result = co_await download_result(job, job.result_url, job.result_path);
+  if (!have_result) {
+    co_await fail(job, "the finished video could not be fetched", "result gone before delivery");
+    co_return;
+  }
+  auto fitted = co_await pool_.run([&] {
+    std::optional<media::FitResult> result;
+    if (!media::probe_video(job.result_path)) return result;
+    result = media::fit_for_telegram(job.result_path, job.result_path + ".tg.mp4");
+    return result;
+  });
+  if (!fitted || !fitted->ok) {
+    const std::string detail = fitted ? fitted->error : "the result is not a playable video";
+    co_await fail(job, "the provider returned a broken video", detail);
+    co_return;
+  }
+  auto user = co_await pool_.run([&] { return store::Users(database_).find(job.tg_user_id); });
+  const auto language = user ? user->language : "ru";
+  const auto caption = messages_.ready_caption(language, job.batch_index, job.batch_size);
+  auto sent = co_await telegram_.send_video(job.tg_user_id, fitted->path, caption,
+                                            messages_.result_keyboard(language));
+  store::JobChange change;
+  if (sent.ok()) {
+    change.status = JobStatus::kDone;
+    change.delivered = true;
+    change.tg_message_id = sent.result.value("message_id", 0LL);
+    change.error = "";
+    spdlog::info("job {}: delivered to user {}", job.id, job.tg_user_id);
+  } else if (sent.error == telegram::ApiError::kBlocked) {
+    // Kept for /history; not retried forever.
+    change.status = JobStatus::kDone;
+    change.delivered = false;
+    change.error = "not delivered: " + sent.description;
+    co_await pool_.run([&] { store::Users(database_).mark_blocked(job.tg_user_id); });
+  } else if (sent.error == telegram::ApiError::kBadRequest || job.attempts + 1 >= kMaxDeliveryAttempts) {
+    change.status = JobStatus::kDone;
+    change.delivered = false;
+    change.error = "not delivered: " + sent.description;
+    spdlog::error("job {}: delivery refused: {}", job.id, sent.description);
+  } else {
+    change.run_after = backoff(job.attempts);
+    change.count_attempt = true;
+    change.error = "delivery failed: " + sent.description;
+  }
+  co_await write(job, change);
+}
+
+asio::awaitable<void> Worker::fail(core::Job& job, std::string_view reason_text,
+                                   std::string_view detail_text) {
+  const std::string reason(reason_text);
+  const std::string detail(detail_text);
+  auto user = co_await pool_.run([&] { return store::Users(database_).find(job.tg_user_id); });
+  const auto language = user ? user->language : "ru";
+  spdlog::warn("job {}: failed: {} ({})", job.id, reason, detail);
+  // The failure, the refund and the notice to the seller commit together, or not at all.
+  auto outcome = co_await pool_.run([&] {
+    return database_.transaction([&](store::Connection& connection) {
+      std::optional<store::PendingCall> notice;
+      store::JobChange change;
+      change.status = JobStatus::kFailed;
+      change.error = reason + ": " + detail;
+      if (!store::JobQueue::update(connection, options_.owner, job.id, change)) {
+        return std::pair<bool, std::optional<store::PendingCall>>{false, notice};
+      }
+      const auto refund = store::Ledger::refund_job(connection, job.id);
+      const bool refunded = refund == store::PostingOutcome::kApplied;
+      nlohmann::json payload{{"chat_id", job.tg_user_id},
+                             {"text", messages_.failure(language, reason, refunded)},
+                             {"reply_markup", messages_.result_keyboard(language)}};
+      notice = store::Outbox::add(connection,
+                                  store::OutgoingCall{.chat_id = job.tg_user_id,
+                                                      .method = "sendMessage",
+                                                      .payload = payload.dump(),
+                                                      .job_id = job.id},
+                                  options_.owner, std::chrono::seconds(60));
+      return std::pair<bool, std::optional<store::PendingCall>>{refunded, notice};
+    });
+  });
+  if (outcome.first && on_credits) on_credits("refunded", 1);
+  if (outcome.second) {
+    if (on_transition) on_transition(JobStatus::kFailed, job.age_s);
+    std::vector<store::PendingCall> notice;
+    notice.push_back(*outcome.second);
+    outbox_.enqueue(std::move(notice));
+  }
+}
+
+asio::awaitable<void> Worker::alert_admins(const std::string& problem) {
+  if (options_.admin_ids.empty()) co_return;
+  auto calls = co_await pool_.run([&] {
+    // One message per problem per hour, however many jobs and workers run into it.
+    return database_.transaction([&](store::Connection& connection) {
+      std::vector<store::PendingCall> calls;
+      const auto key = "alert." + problem.substr(0, 60);
+      auto last = connection.execute("SELECT value FROM settings WHERE key = $1", {key});
+      if (!last.empty() && unix_now() - std::stoll(last.front().text("value")) < 3600) return calls;
+      store::Settings::put(connection, key, std::to_string(unix_now()));
+      for (auto admin : options_.admin_ids) {
+        nlohmann::json payload{
+            {"chat_id", admin},
+            {"text", "⚠️ NeuroCards: the video provider needs attention: " + problem +
+                         "\nJobs wait and resume by themselves once it is fixed."}};
+        calls.push_back(store::Outbox::add(
+            connection,
+            store::OutgoingCall{.chat_id = admin, .method = "sendMessage", .payload = payload.dump()},
+            options_.owner, std::chrono::seconds(60)));
+      }
+      return calls;
+    });
+  });
+  outbox_.enqueue(std::move(calls));
+}
+
+}  // namespace nc::worker

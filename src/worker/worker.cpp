@@ -1,0 +1,186 @@
+#include "worker/worker.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <random>
+
+namespace nc::worker {
+
+namespace asio = boost::asio;
+using core::JobStatus;
+
+Worker::Worker(asio::io_context& io, store::Database& database, net::BlockingPool& pool,
+               providers::Provider& provider, telegram::BotTransport& telegram,
+               telegram::OutboxSender& outbox, net::HttpClient& http,
+               const core::ModelRegistry& models, const core::TemplateCatalog& catalog,
+               const UserMessages& messages, WorkerOptions options)
+    : io_(io),
+      database_(database),
+      pool_(pool),
+      provider_(provider),
+      telegram_(telegram),
+      outbox_(outbox),
+      http_(http),
+      models_(models),
+      catalog_(catalog),
+      messages_(messages),
+      options_(std::move(options)),
+      queue_(database),
+      wake_timer_(io) {}
+
+Worker::~Worker() {
+  waiter_running_ = false;
+  if (waiter_thread_.joinable()) waiter_thread_.join();
+}
+
+void Worker::wake() { wake_timer_.cancel(); }
+
+// New jobs (also ones inserted by hand on PostgreSQL) wake the claim loop at once. The waiter
+// blocks, so it gets a thread of its own and posts the wake-up to the loop.
+void Worker::start_waiter() {
+  waiter_running_ = true;
+  waiter_thread_ = std::thread([this] {
+    std::unique_ptr<store::JobWaiter> waiter;
+    while (waiter_running_) {
+      try {
+        if (!waiter) waiter = database_.make_job_waiter();
+        if (waiter->wait(std::chrono::milliseconds(500))) {
+          asio::post(io_, [this] { wake(); });
+        }
+      } catch (const std::exception& error) {
+        spdlog::warn("job wake-up listener: {}; retrying", error.what());
+        waiter.reset();
+        std::this_thread::sleep_for(std::chrono::seconds(1));
+      }
+    }
+  });
+}
+
+void Worker::stop() {
+  stopping_ = true;
+  waiter_running_ = false;
+  wake();
+}
+
+std::string Worker::model_of(const core::Job& job) const {
+  if (!job.model.empty()) return job.model;
+  if (provider_.name() == "local") return "local";
+  return options_.default_model;
+}
+
+std::chrono::milliseconds Worker::backoff(int attempts) const {
+  static thread_local std::mt19937 random{std::random_device{}()};
+  const std::int64_t ceiling = std::min<std::int64_t>(300'000, 2'000LL << std::min(attempts, 10));
+  std::uniform_int_distribution<std::int64_t> jitter(ceiling / 2, ceiling);
+  return std::chrono::milliseconds(jitter(random));
+}
+
+std::chrono::milliseconds Worker::poll_interval(const core::Job& job) const {
+  const auto* spec = models_.find(model_of(job));
+  if (!spec || spec->family == core::ApiFamily::kLocal) return std::chrono::milliseconds(500);
+  if (spec->family == core::ApiFamily::kVeo) return std::chrono::seconds(15);
+  // Market tasks: every 3 s at first, backing off to 30 s.
+  return std::chrono::milliseconds(std::min<std::int64_t>(30'000, 3'000 + job.attempts * 3'000));
+}
+
+asio::awaitable<bool> Worker::write(const core::Job& job, const store::JobChange& change) {
+  const bool written = co_await pool_.run(
+      [&] { return queue_.update(options_.owner, job.id, change); });
+  if (!written) {
+    spdlog::warn("job {}: lease lost (another worker took it over); dropping this step", job.id);
+  } else if (change.status && on_transition) {
+    on_transition(*change.status, job.age_s);
+  }
+  co_return written;
+}
+
+asio::awaitable<void> Worker::renew_leases() {
+  asio::steady_timer timer(io_);
+  while (!stopping_) {
+    timer.expires_after(options_.lease / 3);
+    boost::system::error_code ignored;
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+    if (active_.empty()) continue;
+    std::vector<std::string> ids(active_.begin(), active_.end());
+    try {
+      co_await pool_.run([&] { queue_.renew(options_.owner, ids, options_.lease); });
+    } catch (const std::exception& error) {
+      spdlog::error("renewing leases failed: {}", error.what());
+    }
+  }
+}
+
+asio::awaitable<void> Worker::run() {
+  start_waiter();
+  asio::co_spawn(io_, renew_leases(), asio::detached);
+  spdlog::info("worker {} ready: up to {} jobs at once, provider {}", options_.owner,
+               options_.concurrency, provider_.name());
+  while (!stopping_) {
+    const int free_slots = options_.concurrency - static_cast<int>(active_.size());
+    std::vector<core::Job> claimed;
+    if (free_slots > 0) {
+      try {
+        claimed = co_await pool_.run(
+            [&] { return queue_.claim(options_.owner, free_slots, options_.lease); });
+      } catch (const std::exception& error) {
+        spdlog::error("claiming jobs failed: {}", error.what());
+      }
+    }
+    for (auto& job : claimed) {
+      active_.insert(job.id);
+      asio::co_spawn(io_, step(std::move(job)), asio::detached);
+    }
+    if (!claimed.empty() && static_cast<int>(claimed.size()) == free_slots) continue;
+    wake_timer_.expires_after(options_.sweep);
+    boost::system::error_code ignored;
+    co_await wake_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+  }
+  // Hand back what is not being worked on right now; steps in progress release their own.
+  co_await pool_.run([&] { queue_.release_all(options_.owner); });
+  if (waiter_thread_.joinable()) waiter_thread_.join();
+}
+
+asio::awaitable<void> Worker::step(core::Job job) {
+  std::string failure;
+  try {
+    if (job.status == JobStatus::kQueued) {
+      store::JobChange change;
+      change.status = JobStatus::kSubmitting;
+      change.release_lease = false;
+      const bool written = co_await write(job, change);
+      if (written) {
+        job.status = JobStatus::kSubmitting;
+        co_await submit(job);
+      }
+    } else if (job.status == JobStatus::kSubmitting) {
+      co_await submit(job);
+    } else if (job.status == JobStatus::kGenerating) {
+      co_await poll(job);
+    } else if (job.status == JobStatus::kDelivering) {
+      co_await deliver(job);
+    }
+  } catch (const std::exception& error) {
+    failure = error.what();
+  }
+  if (!failure.empty()) {
+    spdlog::error("job {}: step failed: {}", job.id, failure);
+    store::JobChange change;
+    change.run_after = std::chrono::seconds(30);
+    change.error = failure;
+    change.count_attempt = true;
+    try {
+      co_await write(job, change);
+    } catch (const std::exception& again) {
+      spdlog::error("job {}: cannot record the failure: {}", job.id, again.what());
+    }
+  }
+  active_.erase(job.id);
+  if (!stopping_) wake();  // a slot is free
+}
+
+}  // namespace nc::worker

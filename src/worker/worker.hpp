@@ -1,0 +1,112 @@
+// The worker: claims due jobs under a lease and steps each through
+// queued → submitting → generating → delivering → done (or failed, refunded once), up to
+// WORKER_CONCURRENCY at once on one event loop. Every transition is written guarded by the
+// lease; a job that has a provider task is never submitted again; a crash loses nothing.
+#pragma once
+
+#include <atomic>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/job.hpp"
+#include "core/models.hpp"
+#include "core/templates.hpp"
+#include "net/blocking_pool.hpp"
+#include "net/http_client.hpp"
+#include "providers/provider.hpp"
+#include "store/database.hpp"
+#include "store/job_queue.hpp"
+#include "telegram/bot_api.hpp"
+#include "telegram/outbox_sender.hpp"
+#include "worker/user_messages.hpp"
+
+namespace nc::worker {
+
+struct WorkerOptions {
+  std::string owner;
+  int concurrency = 64;
+  std::chrono::seconds lease{120};
+  std::chrono::seconds deadline{20 * 60};  // a job not delivered by then fails and is refunded
+  std::string data_dir = "data";
+  std::string public_base_url;  // set: inputs are signed links to us, callbacks come to us
+  std::string link_secret;      // signs /files links and /kie/callback URLs
+  std::string default_model = "veo3_fast";
+  std::vector<std::int64_t> admin_ids;
+  int max_transient_attempts = 8;
+  std::chrono::seconds operator_pause{300};  // wait before retrying after an operator problem
+  std::chrono::seconds sweep{2};             // periodic look for due jobs (also hand-inserted)
+};
+
+// Waits before each task creation (the provider's account-wide rate limit).
+using CreateGate = std::function<boost::asio::awaitable<void>()>;
+
+class Worker {
+ public:
+  Worker(boost::asio::io_context& io, store::Database& database, net::BlockingPool& pool,
+         providers::Provider& provider, telegram::BotTransport& telegram,
+         telegram::OutboxSender& outbox, net::HttpClient& http, const core::ModelRegistry& models,
+         const core::TemplateCatalog& catalog, const UserMessages& messages,
+         WorkerOptions options);
+  ~Worker();
+
+  boost::asio::awaitable<void> run();  // until stop()
+  // Stops claiming; steps in progress finish; every lease is handed back.
+  void stop();
+  std::size_t in_flight() const { return active_.size(); }
+  bool stopped() const { return stopping_; }
+
+  CreateGate before_create;
+  // For metrics: a job reached `status`, after `seconds` since it was created.
+  std::function<void(core::JobStatus status, double seconds)> on_transition;
+  std::function<void(std::string_view what, std::int64_t credits)> on_credits;
+
+ private:
+  boost::asio::awaitable<void> step(core::Job job);
+  boost::asio::awaitable<void> submit(core::Job& job);
+  boost::asio::awaitable<void> poll(core::Job& job);
+  boost::asio::awaitable<void> deliver(core::Job& job);
+  // Arguments are views: g++ 12 destroys string temporaries in a co_await expression twice.
+  boost::asio::awaitable<void> fail(core::Job& job, std::string_view reason,
+                                    std::string_view detail);
+  boost::asio::awaitable<void> handle_error(core::Job& job, const providers::ProviderError& error);
+  boost::asio::awaitable<std::string> reachable_image(core::Job& job, const core::ModelSpec& model,
+                                                      providers::ProviderError& error);
+  boost::asio::awaitable<bool> download_result(const core::Job& job, const std::string& url,
+                                               const std::string& path);
+  boost::asio::awaitable<bool> write(const core::Job& job, const store::JobChange& change);
+  boost::asio::awaitable<void> alert_admins(const std::string& problem);
+  boost::asio::awaitable<void> renew_leases();
+  std::chrono::milliseconds poll_interval(const core::Job& job) const;
+  std::chrono::milliseconds backoff(int attempts) const;
+  std::string model_of(const core::Job& job) const;
+  void start_waiter();
+  void wake();
+
+  boost::asio::io_context& io_;
+  store::Database& database_;
+  net::BlockingPool& pool_;
+  providers::Provider& provider_;
+  telegram::BotTransport& telegram_;
+  telegram::OutboxSender& outbox_;
+  net::HttpClient& http_;
+  const core::ModelRegistry& models_;
+  const core::TemplateCatalog& catalog_;
+  const UserMessages& messages_;
+  WorkerOptions options_;
+  store::JobQueue queue_;
+  std::set<std::string> active_;
+  bool stopping_ = false;
+  boost::asio::steady_timer wake_timer_;
+  std::atomic<bool> waiter_running_{false};
+  std::thread waiter_thread_;
+};
+
+}  // namespace nc::worker
