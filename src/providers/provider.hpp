@@ -1,0 +1,93 @@
+// The interface the worker drives a generation provider through: create a task, read its state,
+// make an input image reachable, check the account; every failure comes back classified.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/models.hpp"
+
+namespace nc::providers {
+
+enum class TaskState { kPending, kSucceeded, kFailed };
+
+enum class ErrorClass {
+  kNone,
+  kTransient,  // retry with backoff
+  kPermanent,  // fail the job and refund
+  kOperator,   // bad key, out of credits, blocked: pause, alert admins
+};
+
+inline std::string_view to_string(ErrorClass kind) {
+  switch (kind) {
+    case ErrorClass::kNone:
+      return "none";
+    case ErrorClass::kTransient:
+      return "transient";
+    case ErrorClass::kPermanent:
+      return "permanent";
+    case ErrorClass::kOperator:
+      return "operator";
+  }
+  return "unknown";
+}
+
+struct ProviderError {
+  ErrorClass kind = ErrorClass::kNone;
+  int code = 0;         // the provider's code (HTTP status or body code); 0 for network errors
+  std::string message;  // for logs
+  // Short, plain, safe to show a seller, in English; the bot translates the known ones.
+  std::string user_reason;
+  std::optional<std::chrono::seconds> retry_after;
+
+  bool ok() const { return kind == ErrorClass::kNone; }
+};
+
+struct SubmitRequest {
+  std::string job_id;
+  core::GenerationRequest generation;
+  std::string callback_url;  // may be empty
+};
+
+struct SubmitResult {
+  std::string task_id;
+  ProviderError error;
+  bool ok() const { return error.ok() && !task_id.empty(); }
+};
+
+struct TaskStatus {
+  TaskState state = TaskState::kPending;
+  std::vector<std::string> result_urls;
+  // error.kind == kNone for a readable status. A task that failed at the provider is
+  // state == kFailed with a kPermanent error saying why.
+  ProviderError error;
+};
+
+struct UploadResult {
+  std::string url;
+  std::chrono::system_clock::time_point expires_at;
+  ProviderError error;
+};
+
+class Provider {
+ public:
+  virtual ~Provider() = default;
+  virtual std::string_view name() const = 0;
+  // Creates one task. Never retried inside: a transient error means no task id came back and
+  // the caller decides whether to try again.
+  virtual boost::asio::awaitable<SubmitResult> submit(const SubmitRequest& request) = 0;
+  // The provider's own view of the task; the authority over any callback.
+  virtual boost::asio::awaitable<TaskStatus> status(const std::string& model,
+                                                    const std::string& task_id) = 0;
+  // Makes a local image reachable by the provider; unique_name must not repeat.
+  virtual boost::asio::awaitable<UploadResult> upload_image(const std::string& local_path,
+                                                            const std::string& unique_name) = 0;
+  // Remaining provider credits; nullopt when they could not be read.
+  virtual boost::asio::awaitable<std::optional<double>> account_balance() = 0;
+};
+
+}  // namespace nc::providers
