@@ -11,8 +11,6 @@
 #include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -23,9 +21,9 @@
 #include <mutex>
 #include <set>
 #include <stdexcept>
-#include <thread>
 
 #include "fakes/http_client.hpp"
+#include "fakes/server_thread.hpp"
 #include "net/hmac.hpp"
 #include "net/http_server.hpp"
 #include "net/multipart.hpp"
@@ -295,7 +293,7 @@ struct FakeKie::Impl {
   std::filesystem::path video_for(const Task& task) const;
   bool result_expired(const Task& task) const;
 
-  void start_callbacks(std::vector<Callback> callbacks);
+  void start_callbacks(const asio::any_io_executor& executor, std::vector<Callback> callbacks);
   asio::awaitable<void> deliver(Callback callback);
   asio::awaitable<void> finish_later(std::string task_id, std::chrono::milliseconds delay);
 
@@ -303,10 +301,7 @@ struct FakeKie::Impl {
   std::filesystem::path scratch_dir_;
   std::filesystem::path placeholder_path_;
 
-  std::unique_ptr<asio::io_context> io_;
-  std::unique_ptr<asio::executor_work_guard<asio::io_context::executor_type>> work_;
-  std::unique_ptr<net::HttpServer> server_;
-  std::thread thread_;
+  std::unique_ptr<ServerThread> server_;
   unsigned short port_ = 0;
 
   mutable std::mutex mutex_;  // guards everything below
@@ -365,10 +360,11 @@ asio::awaitable<net::HttpServerResponse> FakeKie::Impl::handle(net::HttpServerRe
     recorded_.push_back(std::move(record));
   }
   changed_.notify_all();
+  auto executor = co_await asio::this_coro::executor;
   for (auto& [task_id, delay] : outcome.timed_finishes) {
-    asio::co_spawn(*io_, finish_later(task_id, delay), asio::detached);
+    asio::co_spawn(executor, finish_later(task_id, delay), asio::detached);
   }
-  start_callbacks(std::move(outcome.callbacks));
+  start_callbacks(executor, std::move(outcome.callbacks));
   co_return std::move(outcome.answer.response);
 }
 
@@ -940,7 +936,8 @@ Answer FakeKie::Impl::serve_result(const std::string& path) const {
 
 asio::awaitable<void> FakeKie::Impl::finish_later(std::string task_id,
                                                   std::chrono::milliseconds delay) {
-  asio::steady_timer timer(co_await asio::this_coro::executor, delay);
+  auto executor = co_await asio::this_coro::executor;
+  asio::steady_timer timer(executor, delay);
   co_await timer.async_wait(asio::use_awaitable);
   std::vector<Callback> callbacks;
   {
@@ -951,12 +948,13 @@ asio::awaitable<void> FakeKie::Impl::finish_later(std::string task_id,
     }
     if (auto callback = finish(it->second)) callbacks.push_back(std::move(*callback));
   }
-  start_callbacks(std::move(callbacks));
+  start_callbacks(executor, std::move(callbacks));
 }
 
-void FakeKie::Impl::start_callbacks(std::vector<Callback> callbacks) {
+void FakeKie::Impl::start_callbacks(const asio::any_io_executor& executor,
+                                    std::vector<Callback> callbacks) {
   for (auto& callback : callbacks) {
-    asio::co_spawn(*io_, deliver(std::move(callback)), asio::detached);
+    asio::co_spawn(executor, deliver(std::move(callback)), asio::detached);
   }
 }
 
@@ -1025,7 +1023,7 @@ FakeKie::~FakeKie() {
 
 void FakeKie::start() {
   auto& impl = *impl_;
-  if (impl.io_) throw std::logic_error("FakeKie::start called twice");
+  if (impl.server_) throw std::logic_error("FakeKie::start called twice");
   static std::atomic<int> instance{0};
   impl.scratch_dir_ = std::filesystem::temp_directory_path() /
                       fmt::format("nc-fake-kie-{}-{}", ::getpid(), ++instance);
@@ -1036,24 +1034,16 @@ void FakeKie::start() {
     out << placeholder_video();
   }
 
-  impl.io_ = std::make_unique<asio::io_context>();
   net::HttpServerOptions server_options;
-  server_options.host = "127.0.0.1";
-  server_options.port = 0;
   server_options.body_limit = 32 << 20;
-  impl.server_ = std::make_unique<net::HttpServer>(*impl.io_, server_options);
-  impl.server_->route("*", "/", [&impl](net::HttpServerRequest request) {
+  impl.server_ = std::make_unique<ServerThread>(server_options);
+  impl.server_->server().route("*", "/", [&impl](net::HttpServerRequest request) {
     return impl.handle(std::move(request));
   });
   impl.server_->start();
-  {
-    std::lock_guard lock(impl.mutex_);
-    impl.port_ = impl.server_->port();
-    impl.running_ = true;
-  }
-  impl.work_ = std::make_unique<asio::executor_work_guard<asio::io_context::executor_type>>(
-      impl.io_->get_executor());
-  impl.thread_ = std::thread([&impl] { impl.io_->run(); });
+  std::lock_guard lock(impl.mutex_);
+  impl.port_ = impl.server_->server().port();
+  impl.running_ = true;
 }
 
 void FakeKie::stop() {
@@ -1063,11 +1053,8 @@ void FakeKie::stop() {
     if (!impl.running_) return;
     impl.running_ = false;
   }
-  impl.io_->stop();
-  impl.thread_.join();
-  impl.work_.reset();
+  // Joins the loop; pending callbacks and timed finishes are abandoned with it.
   impl.server_.reset();
-  impl.io_.reset();
 }
 
 std::string FakeKie::base_url() const {

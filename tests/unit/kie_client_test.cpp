@@ -97,6 +97,13 @@ KieFault body_code(int code, std::string msg) {
   return fault;
 }
 
+KieFault raw_fault(int http_status, std::string body) {
+  KieFault fault;
+  fault.http_status = http_status;
+  fault.raw_body = std::move(body);
+  return fault;
+}
+
 // --- Veo ---
 
 TEST_F(KieClientTest, VeoSucceedsAfterTwoPendingPolls) {
@@ -290,10 +297,7 @@ TEST_F(KieClientTest, CloudflareRefusesNoUserAgentAndTheClientAlwaysSendsOne) {
     EXPECT_EQ(recorded.header("user-agent"), "NeuroCards/0.1") << recorded.path;
   }
 
-  KieFault cloudflare;
-  cloudflare.http_status = 403;
-  cloudflare.raw_body = "error code: 1010";
-  auto error = create_error(KieEndpoint::kVeoGenerate, cloudflare);
+  auto error = create_error(KieEndpoint::kVeoGenerate, raw_fault(403, "error code: 1010"));
   EXPECT_EQ(error.kind, ErrorClass::kOperator);
   EXPECT_EQ(error.code, 403);
   EXPECT_NE(error.message.find("error code: 1010"), std::string::npos);
@@ -323,10 +327,8 @@ TEST_F(KieClientTest, PlainServerErrorsAreTransient) {
   EXPECT_EQ(body.code, 500);
   EXPECT_EQ(body.user_reason, "the video service is busy right now");
 
-  KieFault gateway;
-  gateway.http_status = 502;
-  gateway.raw_body = "<html>502 Bad Gateway</html>";
-  auto http = create_error(KieEndpoint::kVeoGenerate, gateway);
+  auto http =
+      create_error(KieEndpoint::kVeoGenerate, raw_fault(502, "<html>502 Bad Gateway</html>"));
   EXPECT_EQ(http.kind, ErrorClass::kTransient);
   EXPECT_EQ(http.code, 502);
 }
@@ -434,8 +436,7 @@ TEST_F(KieClientTest, MarketFailStateIsPermanentWithFailMsg) {
 }
 
 TEST_F(KieClientTest, MalformedBodiesAreTransient) {
-  KieFault garbage;
-  garbage.raw_body = "{\"code\": 200, \"data\": {\"taskId\": ";
+  const auto garbage = raw_fault(200, "{\"code\": 200, \"data\": {\"taskId\": ");
   auto create = create_error(KieEndpoint::kVeoGenerate, garbage);
   EXPECT_EQ(create.kind, ErrorClass::kTransient);
   EXPECT_EQ(create.code, 200);

@@ -3,11 +3,11 @@
 
 #include <fmt/format.h>
 
-#include <cctype>
 #include <charconv>
 
 #include "core/untrusted_json.hpp"
 #include "net/hmac.hpp"
+#include "providers/kie/percent_encode.hpp"
 
 namespace nc::providers::kie {
 namespace {
@@ -92,16 +92,7 @@ std::string callback_url(std::string_view public_base_url, std::string_view job_
   while (!public_base_url.empty() && public_base_url.back() == '/') {
     public_base_url.remove_suffix(1);
   }
-  std::string encoded;
-  for (char c : job_id) {
-    const auto u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) || c == '-' || c == '_' || c == '.' || c == '~') {
-      encoded += c;
-    } else {
-      encoded += fmt::format("%{:02X}", static_cast<unsigned>(u));
-    }
-  }
-  return fmt::format("{}/kie/callback/{}?sig={}", public_base_url, encoded,
+  return fmt::format("{}/kie/callback/{}?sig={}", public_base_url, percent_encode(job_id),
                      sign_callback(job_id, secret));
 }
 

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "providers/kie/kie_records.hpp"
+#include "providers/kie/percent_encode.hpp"
 
 // g++ 12 inlines asio's coroutine-frame allocation (aligned_alloc) and then mistakes the
 // frame's own operator delete for a mismatch; asio frees those frames with the matching call.
@@ -46,19 +47,6 @@ std::string trim_slash(std::string text) {
   while (!text.empty() && text.back() == '/')
     text.pop_back();
   return text;
-}
-
-std::string url_encode(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += c;
-    } else {
-      out += fmt::format("%{:02X}", static_cast<unsigned>(u));
-    }
-  }
-  return out;
 }
 
 json image_value(const core::ModelSpec& spec, const std::string& url) {
@@ -221,7 +209,7 @@ asio::awaitable<TaskStatus> KieProvider::status(const std::string& model,
   const auto* spec = registry_.find(model);
   const bool veo = spec ? spec->family == core::ApiFamily::kVeo : model.starts_with("veo");
   auto url = fmt::format("{}{}?taskId={}", options_.api_base, veo ? kVeoRecord : kMarketRecord,
-                         url_encode(task_id));
+                         percent_encode(task_id));
   auto http_request = make_request("GET", std::move(url), options_.request_timeout);
   http_request.headers.emplace_back("Content-Type", "application/json");
   auto reply = co_await exchange(std::move(http_request), KieCall::kStatus);
