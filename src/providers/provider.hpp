@@ -51,6 +51,9 @@ struct SubmitRequest {
   std::string job_id;
   core::GenerationRequest generation;
   std::string callback_url;  // may be empty
+  // For providers that render locally: the product's name for the title and the format id.
+  std::string title;
+  std::string template_id;
 };
 
 struct SubmitResult {
