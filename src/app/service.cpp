@@ -30,6 +30,9 @@
 #include "telegram/webhook.hpp"
 #include "bot/worker_messages.hpp"
 #include "net/signed_link.hpp"
+#include "providers/kie/callback.hpp"
+#include "providers/kie/create_throttle.hpp"
+#include "providers/kie/kie_client.hpp"
 #include "providers/local/local_provider.hpp"
 #include "worker/worker.hpp"
 
@@ -151,6 +154,8 @@ int run_service(const Config& config, Roles roles) {
   // Signed links to input photos (for the provider) and provider callbacks.
   const auto link_secret =
       store::Settings(*database).get_or_put("links.secret", net::random_token(32));
+  const auto callback_secret =
+      store::Settings(*database).get_or_put("callbacks.secret", net::random_token(32));
   const auto inputs_dir = std::filesystem::path(config.data_dir) / "inputs";
   server.route("GET", "/files/", [&, inputs_dir](net::HttpServerRequest request)
                                      -> asio::awaitable<net::HttpServerResponse> {
@@ -171,8 +176,7 @@ int run_service(const Config& config, Roles roles) {
                                              -> asio::awaitable<net::HttpServerResponse> {
     const auto job_id = request.path.substr(std::string("/kie/callback/").size());
     const auto sig = request.query.count("sig") ? request.query.at("sig") : "";
-    const auto expected = net::to_hex(net::hmac_sha256(link_secret, "callback|" + job_id));
-    if (!store::is_uuid(job_id) || !net::constant_time_equal(sig, expected)) {
+    if (!store::is_uuid(job_id) || !providers::kie::verify_callback(job_id, sig, callback_secret)) {
       spdlog::warn("provider callback for {} with a bad signature; ignored", job_id.substr(0, 40));
       co_return text_response(403, "forbidden");
     }
@@ -204,8 +208,19 @@ int run_service(const Config& config, Roles roles) {
   bot::WorkerMessages worker_messages;
   std::unique_ptr<providers::Provider> provider;
   std::unique_ptr<worker::Worker> worker;
+  // One gate for task creation in this process: the provider allows 20 per 10 s per account.
+  providers::kie::LocalCreateThrottle create_throttle;
   if (roles.worker) {
-    provider = std::make_unique<providers::LocalProvider>(io, pool, http, config.data_dir);
+    if (config.provider == "kie") {
+      provider = std::make_unique<providers::kie::KieProvider>(
+          http, models, create_throttle,
+          providers::kie::KieOptions{.api_base = config.kie_api_url,
+                                     .upload_base = config.kie_upload_url,
+                                     .api_key = config.kie_api_key,
+                                     .user_agent = std::string("NeuroCards/") + kVersion});
+    } else {
+      provider = std::make_unique<providers::LocalProvider>(io, pool, http, config.data_dir);
+    }
     worker = std::make_unique<worker::Worker>(
         io, *database, pool, *provider, api, sender, http, models, catalog, worker_messages,
         worker::WorkerOptions{.owner = owner,
@@ -213,6 +228,7 @@ int run_service(const Config& config, Roles roles) {
                               .data_dir = config.data_dir,
                               .public_base_url = config.public_base_url,
                               .link_secret = link_secret,
+                              .callback_secret = callback_secret,
                               .default_model = config.video_model,
                               .admin_ids = config.admin_ids});
     if (!roles.bot) asio::co_spawn(io, sender.sweep_forever(std::chrono::seconds(5)), asio::detached);

@@ -7,6 +7,7 @@
 #include "core/prompt.hpp"
 #include "net/hmac.hpp"
 #include "net/signed_link.hpp"
+#include "providers/kie/callback.hpp"
 #include "providers/media/probe.hpp"
 #include "providers/media/reframe.hpp"
 #include "providers/media/transcode.hpp"
@@ -127,9 +128,8 @@ asio::awaitable<void> Worker::submit(core::Job& job) {
   request.title = input.product;
   request.template_id = format->id;
   if (!options_.public_base_url.empty() && provider_.name() != "local") {
-    request.callback_url = fmt::format(
-        "{}/kie/callback/{}?sig={}", options_.public_base_url, job.id,
-        net::to_hex(net::hmac_sha256(options_.link_secret, "callback|" + job.id)));
+    request.callback_url =
+        providers::kie::callback_url(options_.public_base_url, job.id, options_.callback_secret);
   }
   if (before_create) co_await before_create();
   auto result = co_await provider_.submit(request);

@@ -33,11 +33,12 @@ namespace nc::worker {
 struct WorkerOptions {
   std::string owner;
   int concurrency = 64;
-  std::chrono::seconds lease{120};
+  std::chrono::seconds lease{30};  // renewed every 10 s; after a crash others take over
   std::chrono::seconds deadline{20 * 60};  // a job not delivered by then fails and is refunded
   std::string data_dir = "data";
   std::string public_base_url;  // set: inputs are signed links to us, callbacks come to us
-  std::string link_secret;      // signs /files links and /kie/callback URLs
+  std::string link_secret;      // signs /files links
+  std::string callback_secret;  // signs /kie/callback URLs
   std::string default_model = "veo3_fast";
   std::vector<std::int64_t> admin_ids;
   int max_transient_attempts = 8;
