@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "fakes/fake_bot_api.hpp"
+#include "fakes/self_signed_certificate.hpp"
 #include "integration/run_binary.hpp"
 #include "integration/test_database.hpp"
 #include "net/http_client.hpp"
@@ -222,6 +223,22 @@ TEST_P(BotWebhookTest, SwitchingModesWorksBothWays) {
   EXPECT_FALSE(fake_.webhook().url.empty());
   say("/help");
   EXPECT_NE(reply(3).find("Как это работает"), std::string::npos);
+}
+
+TEST_P(BotWebhookTest, ServesHttpsItselfAndUploadsItsSelfSignedCertificate) {
+  auto certificate = fakes::make_self_signed_certificate(dir_.path(), "127.0.0.1");
+  auto values = env("webhook");
+  values["PUBLIC_BASE_URL"] = "https://127.0.0.1:" + std::to_string(port_);
+  values["TLS_CERT"] = certificate.certificate.string();
+  values["TLS_KEY"] = certificate.key.string();
+  BackgroundProcess bot({"bot"}, values, dir_.file("bot.log"));
+  ASSERT_TRUE(fake_.wait_for_calls("setWebhook", 1, 15s)) << log();
+  const auto hook = fake_.webhook();
+  EXPECT_EQ(hook.url, "https://127.0.0.1:" + std::to_string(port_) + "/tg/webhook");
+  EXPECT_EQ(hook.certificate, certificate.certificate_pem);
+  say("/start");  // delivered over TLS, checked against the uploaded certificate
+  EXPECT_NE(reply(1).find("Привет"), std::string::npos);
+  EXPECT_EQ(bot.terminate(), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, BotWebhookTest, ::testing::Values(store::Backend::kSqlite),
