@@ -355,22 +355,22 @@ asio::awaitable<void> Worker::alert_admins(const std::string& problem) {
   auto calls = co_await pool_.run([&] {
     // One message per problem per hour, however many jobs and workers run into it.
     return database_.transaction([&](store::Connection& connection) {
-      std::vector<store::PendingCall> calls;
+      std::vector<store::PendingCall> notices;
       const auto key = "alert." + problem.substr(0, 60);
       auto last = connection.execute("SELECT value FROM settings WHERE key = $1", {key});
-      if (!last.empty() && unix_now() - std::stoll(last.front().text("value")) < 3600) return calls;
+      if (!last.empty() && unix_now() - std::stoll(last.front().text("value")) < 3600) return notices;
       store::Settings::put(connection, key, std::to_string(unix_now()));
       for (auto admin : options_.admin_ids) {
         nlohmann::json payload{
             {"chat_id", admin},
             {"text", "⚠️ NeuroCards: the video provider needs attention: " + problem +
                          "\nJobs wait and resume by themselves once it is fixed."}};
-        calls.push_back(store::Outbox::add(
+        notices.push_back(store::Outbox::add(
             connection,
             store::OutgoingCall{.chat_id = admin, .method = "sendMessage", .payload = payload.dump()},
             options_.owner, std::chrono::seconds(60)));
       }
-      return calls;
+      return notices;
     });
   });
   outbox_.enqueue(std::move(calls));

@@ -168,6 +168,67 @@ TEST_P(BotProcessTest, KilledMidFlowTheSellerContinues) {
   EXPECT_EQ(fake_.call_count("sendMessage"), 4u);  // nothing was answered twice
 }
 
+TEST_P(BotProcessTest, BadInputsDoubleTapAndShortBalanceOverHttp) {
+  auto bot = start("polling");
+  say("/start");
+  reply(1);
+  press(button(1, 0), message_id(1));
+  reply(2);
+  auto sticker = russian(fake_.make_text_message(kSeller, ""));
+  sticker["message"].erase("text");
+  sticker["message"]["sticker"] = {{"file_id", "CAAC"}, {"file_unique_id", "u"}, {"width", 512},
+                                   {"height", 512}, {"is_animated", false}, {"is_video", false},
+                                   {"type", "regular"}};
+  fake_.push_update(sticker);
+  EXPECT_EQ(reply(3),
+            "Нужна фотография товара: пришли фото (или картинку файлом: JPEG, PNG, WebP).");
+  auto pdf = russian(fake_.make_document_message(kSeller, "doc-1", "price.pdf", "application/pdf"));
+  fake_.push_update(pdf);
+  EXPECT_EQ(reply(4),
+            "Нужна фотография товара: пришли фото (или картинку файлом: JPEG, PNG, WebP).");
+  const auto tiny = dir_.file("tiny.png");
+  media::testing::gradient(300, 200).write_to_file(tiny.c_str());
+  fake_.add_file("tiny-1", tiny);
+  fake_.push_update(russian(fake_.make_photo_message(kSeller, "tiny-1", 300, 200)));
+  EXPECT_EQ(reply(5), "Фото слишком маленькое: нужно не меньше 512 пикселей по короткой стороне. "
+                      "Пришли фото получше.");
+  send_photo();
+  reply(6);
+  say("Чайник");
+  reply(7);
+  press(button(7, 0), message_id(7));
+  reply(8);
+  press(button(8, 0), message_id(8));
+  reply(9);
+  press(button(9, 0, 2), message_id(9));  // 5 videos, 5 credits: exactly enough
+  reply(10);
+  press(button(10, 0, 0), message_id(10));
+  press(button(10, 0, 0), message_id(10));  // the double tap
+  EXPECT_NE(reply(11).find("🚀 Запустил генерацию 5 видео"), std::string::npos);
+  EXPECT_TRUE(fake_.wait_for_calls("answerCallbackQuery", 6, 10s));
+  std::this_thread::sleep_for(500ms);
+  EXPECT_EQ(fake_.call_count("sendMessage"), 11u);
+  EXPECT_EQ(store::JobQueue(db_.db()).list({.tg_user_id = kSeller}).size(), 5u);
+  // The balance is now 0: another order of 1 is refused with the numbers.
+  press(button(1, 0), message_id(1));
+  reply(12);
+  send_photo();
+  reply(13);
+  say("Чайник");
+  reply(14);
+  press(button(14, 0), message_id(14));
+  reply(15);
+  press(button(15, 0), message_id(15));
+  reply(16);
+  press(button(16, 0, 0), message_id(16));
+  reply(17);
+  press(button(17, 0, 0), message_id(17));
+  EXPECT_EQ(reply(18), "Не хватает кредитов: нужно 1, на балансе 0. Выбери меньше видео или "
+                       "пополни баланс.");
+  EXPECT_EQ(store::JobQueue(db_.db()).list({.tg_user_id = kSeller}).size(), 5u);
+  EXPECT_TRUE(store::Ledger(db_.db()).audit().ok());
+}
+
 NC_BOTH_BACKENDS(BotProcessTest);
 
 class BotWebhookTest : public BotProcessTest {};
