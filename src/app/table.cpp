@@ -2,14 +2,12 @@
 
 #include <algorithm>
 
+#include "core/utf16.hpp"
+
 namespace nc::app {
 namespace {
 
-std::size_t display_width(const std::string& text) {
-  // Counts code points: continuation bytes (10xxxxxx) do not start a character.
-  return static_cast<std::size_t>(std::count_if(
-      text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
+std::size_t display_width(const std::string& text) { return core::utf8_characters(text); }
 
 }  // namespace
 
@@ -40,14 +38,7 @@ std::string cell(const std::string& text, std::size_t max) {
   std::string flat = text;
   std::replace(flat.begin(), flat.end(), '\n', ' ');
   if (display_width(flat) <= max) return flat;
-  std::string out;
-  std::size_t count = 0;
-  for (std::size_t i = 0; i < flat.size(); ++i) {
-    const bool starts = (static_cast<unsigned char>(flat[i]) & 0xC0) != 0x80;
-    if (starts && ++count > max - 1) break;
-    out += flat[i];
-  }
-  return out + "…";
+  return core::utf8_prefix(flat, max - 1) + "…";
 }
 
 std::string short_time(const std::string& timestamp) { return timestamp.substr(0, 19); }

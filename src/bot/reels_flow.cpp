@@ -4,6 +4,7 @@
 #include "bot/keyboards.hpp"
 #include "bot/order_service.hpp"
 #include "bot/turn.hpp"
+#include "core/utf16.hpp"
 
 namespace nc::bot {
 namespace {
@@ -15,21 +16,9 @@ std::string trim(const std::string& text) {
   return text.substr(begin, end - begin + 1);
 }
 
-std::size_t characters(const std::string& text) {
-  std::size_t count = 0;
-  for (char c : text) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return count;
-}
-
 std::string preview(const std::string& text, std::size_t max_characters) {
-  if (characters(text) <= max_characters) return text;
-  std::string out;
-  std::size_t count = 0;
-  for (char c : text) {
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80 && ++count > max_characters) break;
-    out += c;
-  }
-  return out + "…";
+  if (core::utf8_characters(text) <= max_characters) return text;
+  return core::utf8_prefix(text, max_characters) + "…";
 }
 
 std::string_view photo_hint(const Texts& texts, PhotoProblem problem) {
@@ -55,7 +44,7 @@ std::optional<std::string> take_text(Turn& turn, std::size_t limit, std::string_
     turn.out.send_text(std::string(hint));
     return std::nullopt;
   }
-  if (characters(text) > limit) {
+  if (core::utf8_characters(text) > limit) {
     turn.out.send_text(format(turn.texts.hint_text_too_long, fmt::arg("limit", limit)));
     return std::nullopt;
   }

@@ -7,23 +7,6 @@
 namespace nc::core {
 namespace {
 
-std::size_t characters(std::string_view text) {
-  std::size_t count = 0;
-  for (char c : text) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return count;
-}
-
-std::string cut_characters(std::string_view text, std::size_t max) {
-  std::string out;
-  std::size_t count = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const bool starts = (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
-    if (starts && ++count > max) break;
-    out += text[i];
-  }
-  return out;
-}
-
 // Replaces every {name} in `pattern` by its value in one pass, so values are never scanned
 // for placeholders again.
 std::string fill_placeholders(std::string_view pattern, std::string_view product, std::string_view wishes) {
@@ -93,14 +76,15 @@ std::string build_prompt(const VideoTemplate& video_template, const PromptInput&
     wishes_text = "Show it off in an eye-catching, cinematic way.";
   }
   auto prompt = trim_spaces(fill_placeholders(video_template.prompt, quoted_product, wishes_text));
-  if (characters(prompt) <= max_characters) return prompt;
+  if (utf8_characters(prompt) <= max_characters) return prompt;
   // Too long: shorten the seller's wishes first, then the product text, keeping the format.
-  const auto overflow = characters(prompt) - max_characters;
-  if (!wishes.empty() && characters(wishes) > overflow + 1) {
-    PromptInput shorter{input.product, cut_characters(wishes, characters(wishes) - overflow - 1)};
+  const auto overflow = utf8_characters(prompt) - max_characters;
+  if (!wishes.empty() && utf8_characters(wishes) > overflow + 1) {
+    PromptInput shorter{input.product,
+                        utf8_prefix(wishes, utf8_characters(wishes) - overflow - 1)};
     return build_prompt(video_template, shorter, max_characters);
   }
-  return cut_characters(prompt, max_characters);
+  return utf8_prefix(prompt, max_characters);
 }
 
 }  // namespace nc::core

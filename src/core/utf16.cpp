@@ -103,4 +103,19 @@ std::optional<std::string_view> utf16_slice(std::string_view utf8, std::size_t o
   }
 }
 
+std::size_t utf8_characters(std::string_view utf8) {
+  std::size_t count = 0;
+  for (char c : utf8) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return count;
+}
+
+std::string utf8_prefix(std::string_view utf8, std::size_t max_characters) {
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < utf8.size(); ++i) {
+    const bool starts = (static_cast<unsigned char>(utf8[i]) & 0xC0) != 0x80;
+    if (starts && ++count > max_characters) return std::string(utf8.substr(0, i));
+  }
+  return std::string(utf8);
+}
+
 }  // namespace nc::core

@@ -19,6 +19,12 @@ std::size_t utf16_length(std::string_view utf8);
 // still fall inside a grapheme (between a letter and its combining mark, or inside a ZWJ emoji).
 std::string utf8_truncate(std::string_view utf8, std::size_t max_units);
 
+// Characters (code points) in UTF-8 text: what limits shown to people ("500 characters") count.
+std::size_t utf8_characters(std::string_view utf8);
+
+// The first max_characters code points of utf8.
+std::string utf8_prefix(std::string_view utf8, std::size_t max_characters);
+
 // The bytes of utf8 covering [offset, offset + length) in UTF-16 units, e.g. a MessageEntity.
 // nullopt when the range runs past the end or splits a surrogate pair.
 std::optional<std::string_view> utf16_slice(std::string_view utf8, std::size_t offset,
