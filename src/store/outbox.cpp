@@ -23,6 +23,10 @@ constexpr const char* kRetryLater =
     "UPDATE outbox SET next_try_at = {now+ms $2}, error = $3, lease_owner = NULL, "
     "lease_until = NULL WHERE id = $1";
 
+constexpr const char* kRenew =
+    "UPDATE outbox SET lease_until = {now+ms $3} WHERE id = $1 AND lease_owner = $2 "
+    "AND sent_at IS NULL";
+
 constexpr const char* kPendingCount =
     "SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NULL";
 
@@ -80,6 +84,14 @@ void Outbox::finish(std::int64_t id, const std::string& error, std::int64_t mess
 void Outbox::retry_later(std::int64_t id, std::chrono::milliseconds delay,
                          const std::string& error) {
   database_.execute(kRetryLater, {id, std::int64_t{delay.count()}, error});
+}
+
+void Outbox::renew(const std::string& owner, const std::vector<std::int64_t>& ids,
+                   std::chrono::milliseconds lease) {
+  if (ids.empty()) return;
+  database_.transaction([&](Connection& connection) {
+    for (auto id : ids) connection.execute(kRenew, {id, owner, std::int64_t{lease.count()}});
+  });
 }
 
 std::int64_t Outbox::pending_count() {

@@ -42,6 +42,9 @@ class Outbox {
   // Unsent calls whose lease ran out (their front died or gave up for now), oldest first.
   std::vector<PendingCall> claim_stale(const std::string& owner, int limit,
                                        std::chrono::milliseconds lease);
+  // Extends the leases `owner` holds on these calls (they are still queued there).
+  void renew(const std::string& owner, const std::vector<std::int64_t>& ids,
+             std::chrono::milliseconds lease);
   // Done: sent, or failed for good (`error` says why; e.g. the user blocked the bot). A sent
   // message about a job is recorded on the job.
   void finish(std::int64_t id, const std::string& error = "", std::int64_t message_id = 0,

@@ -30,6 +30,7 @@ std::size_t OutboxSender::queued() const {
 
 void OutboxSender::enqueue(std::vector<store::PendingCall> calls) {
   for (auto& call : calls) {
+    if (!known_.insert(call.id).second) continue;  // already queued here
     if (call.method == "answerCallbackQuery") {
       // Not queued behind the chat's messages: the client's spinner is waiting.
       asio::co_spawn(io_, send(std::move(call)), asio::detached);
@@ -104,6 +105,7 @@ asio::awaitable<void> OutboxSender::send(store::PendingCall call) {
     // The lease runs out and the sweeper sends it again: at least once, never lost.
     spdlog::error("outbox {}: cannot record the result: {}", call.id, failure.what());
   }
+  known_.erase(call.id);
 }
 
 asio::awaitable<void> OutboxSender::sweep_forever(std::chrono::milliseconds period) {
@@ -112,8 +114,12 @@ asio::awaitable<void> OutboxSender::sweep_forever(std::chrono::milliseconds peri
     timer.expires_after(period);
     co_await timer.async_wait(asio::use_awaitable);
     try {
+      // Calls still waiting here (Telegram's pace can queue many) keep their leases.
+      std::vector<std::int64_t> mine(known_.begin(), known_.end());
       auto stale = co_await pool_.run([&] {
-        return store::Outbox(database_).claim_stale(owner_, 100, std::chrono::seconds(60));
+        store::Outbox outbox(database_);
+        outbox.renew(owner_, mine, std::chrono::seconds(60));
+        return outbox.claim_stale(owner_, 100, std::chrono::seconds(60));
       });
       if (!stale.empty()) {
         spdlog::info("outbox: resending {} calls left unsent", stale.size());

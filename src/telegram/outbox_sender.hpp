@@ -10,6 +10,7 @@
 #include <deque>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "net/blocking_pool.hpp"
@@ -40,6 +41,9 @@ class OutboxSender {
   net::BlockingPool& pool_;
   std::string owner_;
   std::unordered_map<std::int64_t, std::deque<store::PendingCall>> per_chat_;
+  // Outbox ids queued or being sent here: their leases are renewed, and the sweeper never
+  // takes them again (a second copy would be a duplicate message).
+  std::unordered_set<std::int64_t> known_;
 };
 
 }  // namespace nc::telegram

@@ -59,6 +59,20 @@ TEST_P(OutboxTest, StaleCallsAreReclaimedInOrderAndFinishedOnce) {
   EXPECT_TRUE(outbox.claim_stale("front-3", 10, 30s).empty());  // retry is not due yet
 }
 
+TEST_P(OutboxTest, RenewedCallsStayWithTheirSender) {
+  auto id = db().transaction([](Connection& c) {
+    return Outbox::add(c, {.chat_id = 7, .method = "sendMessage", .payload = "{}"}, "front-1",
+                       200ms)
+        .id;
+  });
+  Outbox outbox(db());
+  outbox.renew("front-1", {id}, 30s);  // still queued at front-1 (Telegram's pace)
+  std::this_thread::sleep_for(400ms);
+  EXPECT_TRUE(outbox.claim_stale("front-2", 10, 30s).empty());
+  outbox.renew("front-2", {id}, 30s);  // not front-2's to renew
+  EXPECT_TRUE(outbox.claim_stale("front-2", 10, 30s).empty());
+}
+
 TEST_P(OutboxTest, SettingsKeepTheFirstGeneratedValue) {
   Settings settings(db());
   EXPECT_FALSE(settings.get("webhook.secret"));
