@@ -114,13 +114,25 @@ row "paced PostgreSQL: peak RSS MB" pg_paced.peak_rss_mb 1 "" "" "<=" 40
 for key in sqlite_exact pg_exact; do
   name="exactly-once SQLite"
   [ "$key" = pg_exact ] && name="exactly-once PostgreSQL"
-  echo "| $name: 120 updates + $(fmt "$(median "$key.redeliveries")" 0) redeliveries, replies received / decided | $(sent_of_decided "$key") | | | | all, once | $(verdict "$(all_yes "$key.complete")") |"
+  echo "| $name: $(fmt "$(median "$key.handled")" 0) updates + $(fmt "$(median "$key.redeliveries")" 0) redeliveries, replies received / decided | $(sent_of_decided "$key") | | | | all, once | $(verdict "$(all_yes "$key.complete")") |"
   echo "| $name: duplicate replies received | $(dupes "$key") | | | | 0 | $(zero "$(dupes "$key")") |"
 done
 if grep -q '^sqlite_backlog\.' "$results"; then
   echo "| backlog SQLite: 2,000 updates, watched 85 s: replies received / decided | $(sent_of_decided sqlite_backlog) | | | | all, once | $(verdict "$(all_yes sqlite_backlog.complete)") |"
   echo "| backlog SQLite: duplicate replies received | $(dupes sqlite_backlog) | | | | 0 | $(zero "$(dupes sqlite_backlog)") |"
 fi
+row "breakdown, 1 thread: parse one Update JSON, µs" bd.parse_update 1
+row "breakdown SQLite: one update's handling transaction, µs" bd.handle_update/sqlite 0
+row "breakdown SQLite: statements per update (BEGIN, COMMIT included)" bd.handle_update/sqlite.statements 1
+row "breakdown SQLite: compiling those statements, µs per update" bd.compile_statements/sqlite 0 bd.handle_update/sqlite "of handling"
+row "breakdown SQLite: a redelivery (dedupe only), µs" bd.handle_redelivery/sqlite 0
+row "breakdown PostgreSQL: one update's handling transaction, µs" bd.handle_update/postgresql 0
+row "breakdown PostgreSQL: statements (round trips) per update" bd.handle_update/postgresql.statements 1
+row "breakdown PostgreSQL: one trivial statement round trip, µs" bd.trivial_statement/postgresql 0
+floor=$(awk -v n="$(median bd.handle_update/postgresql.statements)" \
+  -v t="$(median bd.trivial_statement/postgresql)" 'BEGIN {if (n == "-" || t == "-") print "-"; else print n * t}')
+echo "| breakdown PostgreSQL: round trips × trivial round trip, µs | $(fmt "$floor" 0) | | of handling $(fmt "$(median bd.handle_update/postgresql)" 0) | $(ratio "$floor" "$(median bd.handle_update/postgresql)") | | |"
+row "breakdown PostgreSQL: a redelivery (dedupe only), µs" bd.handle_redelivery/postgresql 0
 for key in q_pg1 q_pg2 q_pg4 q_sqlite1; do
   case $key in
     q_pg1) label="queue PostgreSQL, 1 worker" ;;
@@ -134,6 +146,8 @@ for key in q_pg1 q_pg2 q_pg4 q_sqlite1; do
   else
     row "$label: transitions/s" "$key.transitions_per_s" 0 pgbench.tps "pgbench"
   fi
+  [ "$key" = q_sqlite1 ] ||
+    row "$label: PostgreSQL CPU ms per 1,000 jobs" "$key.cpu_pg_ms" 0 pgbench.cpu_pg_ms "pgbench, per 1,000 tx"
   row "$label: enqueue/s" "$key.enqueue_per_s" 0
   row "$label: jobs/s, enqueue → done" "$key.end_to_end_jobs_per_s" 0
   echo "| $label: every job claimed once, 4 transitions each, all done, all runs | $(all_yes "$key.ok") | | | | yes | $(verdict "$(all_yes "$key.ok")") |"

@@ -102,8 +102,9 @@ function request()
 end
 
 if rate > 0 then
-  -- Open-loop pacing per thread: request k goes out at start + k * interval, whichever of the
-  -- thread's connections is free. A late answer delays nothing else (no catch-up burst limit).
+  -- Pacing per thread on a fixed schedule: request k goes out at start + k * interval on
+  -- whichever of the thread's connections is free, so a slow answer does not shift the ones
+  -- after it. wrk measures each latency from the actual send.
   local interval = threads * 1000.0 / rate
   local next_slot = nil
   function delay()
