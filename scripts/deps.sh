@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages NeuroCards needs to build, test and run. Idempotent: when every
-# package is present it returns at once without touching apt.
+# Installs the Debian packages NeuroCards needs to build, test, run and benchmark (wrk, curl).
+# Idempotent: when every package is present it returns at once without touching apt.
 set -euo pipefail
 
 packages=(
@@ -9,6 +9,7 @@ packages=(
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libvips-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   ffmpeg fonts-dejavu-core postgresql-15 postgresql-client-15 sqlite3
+  wrk curl
 )
 
 missing=()
