@@ -55,12 +55,6 @@ core::TemplateCatalog load_templates() {
   return catalog;
 }
 
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 net::HttpServerResponse text_response(int status, std::string body) {
   net::HttpServerResponse response;
   response.status = status;
@@ -163,7 +157,7 @@ int run_service(const Config& config, Roles roles) {
     const auto exp = request.query.count("exp") ? request.query.at("exp") : "";
     const auto sig = request.query.count("sig") ? request.query.at("sig") : "";
     if (!net::is_safe_file_name(name) ||
-        !net::verify_link(name, exp, sig, unix_now(), link_secret) ||
+        !net::verify_link(name, exp, sig, net::unix_now(), link_secret) ||
         !std::filesystem::exists(inputs_dir / name)) {
       co_return text_response(404, "not found");
     }

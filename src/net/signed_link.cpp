@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <chrono>
 
 #include "net/hmac.hpp"
 
@@ -14,6 +15,12 @@ std::string signature_of(std::string_view name, std::string_view expires, std::s
 }
 
 }  // namespace
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 std::string sign_link(std::string_view name, std::int64_t expires_unix, std::string_view secret) {
   const auto expires = std::to_string(expires_unix);

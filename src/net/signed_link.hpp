@@ -8,6 +8,9 @@
 
 namespace nc::net {
 
+// Seconds since the epoch, the clock signed links expire by.
+std::int64_t unix_now();
+
 // The query string "exp=<unix seconds>&sig=<hex HMAC-SHA256 of name|exp>".
 std::string sign_link(std::string_view name, std::int64_t expires_unix, std::string_view secret);
 bool verify_link(std::string_view name, std::string_view expires, std::string_view signature,

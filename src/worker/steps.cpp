@@ -29,12 +29,6 @@ namespace {
 constexpr std::int64_t kMaxResultBytes = 500LL << 20;
 constexpr int kMaxDeliveryAttempts = 10;
 
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 bool is_url(const std::string& text) {
   return text.starts_with("http://") || text.starts_with("https://");
 }
@@ -68,13 +62,13 @@ asio::awaitable<std::string> Worker::reachable_image(core::Job& job, const core:
     const auto name = fs::path(file).filename().string();
     if (!fs::exists(inputs / name)) fs::copy_file(file, inputs / name);
     co_return fmt::format("{}/files/{}?{}", options_.public_base_url, name,
-                          net::sign_link(name, unix_now() + 24 * 3600, options_.link_secret));
+                          net::sign_link(name, net::unix_now() + 24 * 3600, options_.link_secret));
   }
   // No public address: the provider's own upload (its links live 3 days; a retry after that
   // uploads again).
   const auto cached = job.provider_input_url;
   if (auto tab = cached.find('\t'); tab != std::string::npos) {
-    if (std::stoll(cached.substr(tab + 1)) > unix_now() + 3600) co_return cached.substr(0, tab);
+    if (std::stoll(cached.substr(tab + 1)) > net::unix_now() + 3600) co_return cached.substr(0, tab);
   }
   const auto unique_name = fmt::format("{}-{}.jpg", job.id.substr(0, 8), net::random_token(4));
   auto uploaded = co_await provider_.upload_image(file, unique_name);
@@ -358,8 +352,8 @@ asio::awaitable<void> Worker::alert_admins(const std::string& problem) {
       std::vector<store::PendingCall> notices;
       const auto key = "alert." + problem.substr(0, 60);
       auto last = connection.execute("SELECT value FROM settings WHERE key = $1", {key});
-      if (!last.empty() && unix_now() - std::stoll(last.front().text("value")) < 3600) return notices;
-      store::Settings::put(connection, key, std::to_string(unix_now()));
+      if (!last.empty() && net::unix_now() - std::stoll(last.front().text("value")) < 3600) return notices;
+      store::Settings::put(connection, key, std::to_string(net::unix_now()));
       for (auto admin : options_.admin_ids) {
         nlohmann::json payload{
             {"chat_id", admin},
