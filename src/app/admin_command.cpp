@@ -5,6 +5,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "app/provider_balance_command.hpp"
 #include "app/table.hpp"
 #include "store/ids.hpp"
 #include "store/job_queue.hpp"
@@ -312,6 +313,12 @@ void add_admin_commands(CLI::App& app, const std::function<void(StoreCommand)>& 
   auto audit_json = std::make_shared<bool>(false);
   audit->add_flag("--json", *audit_json, "Machine-readable output");
   audit->callback([=] { run([=](const Config& c) { return print_audit(c, *audit_json); }); });
+
+  auto* balance = admin->add_subcommand("provider-balance", "Credits left at the video provider");
+  auto balance_json = std::make_shared<bool>(false);
+  balance->add_flag("--json", *balance_json, "Machine-readable output");
+  balance->callback(
+      [=] { run([=](const Config& c) { return print_provider_balance(c, *balance_json); }); });
 }
 
 }  // namespace nc::app

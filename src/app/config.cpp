@@ -70,25 +70,41 @@ bool Config::is_admin(std::int64_t tg_user_id) const {
 
 const std::vector<Setting>& settings() {
   static const std::vector<Setting> list = {
-      {"BOT_TOKEN", "--bot-token", "Telegram bot token from @BotFather (required except demo)", true},
-      {"TELEGRAM_API_URL", "--telegram-api-url", "Bot API base URL (a local Bot API server or a test fake)"},
-      {"BOT_MODE", "--bot-mode", "webhook or polling (default: webhook when PUBLIC_BASE_URL is set)"},
-      {"PUBLIC_BASE_URL", "--public-base-url", "public https base where Telegram and the provider reach this service"},
+      {"BOT_TOKEN", "--bot-token", "Telegram bot token from @BotFather (required except demo)",
+       true},
+      {"TELEGRAM_API_URL", "--telegram-api-url",
+       "Bot API base URL (a local Bot API server or a test fake)"},
+      {"BOT_MODE", "--bot-mode",
+       "webhook or polling (default: webhook when PUBLIC_BASE_URL is set)"},
+      {"PUBLIC_BASE_URL", "--public-base-url",
+       "public https base where Telegram and the provider reach this service"},
       {"HTTP_HOST", "--http-host", "HTTP server address (default 0.0.0.0)"},
       {"HTTP_PORT", "--http-port", "HTTP server port (default 10000)"},
-      {"TLS_CERT", "--tls-cert", "PEM certificate: serve HTTPS directly (a self-signed one is uploaded to Telegram)"},
+      {"TLS_CERT", "--tls-cert",
+       "PEM certificate: serve HTTPS directly (a self-signed one is uploaded to Telegram)"},
       {"TLS_KEY", "--tls-key", "PEM private key for TLS_CERT", true},
-      {"WEBHOOK_SECRET", "--webhook-secret", "checked against X-Telegram-Bot-Api-Secret-Token (default: generated and stored)", true},
-      {"DATABASE_URL", "--database-url", "sqlite:PATH or postgresql://user:pass@host:port/db (default sqlite:data/neurocards.db)", true},
+      {"WEBHOOK_SECRET", "--webhook-secret",
+       "checked against X-Telegram-Bot-Api-Secret-Token (default: generated and stored)", true},
+      {"DATABASE_URL", "--database-url",
+       "sqlite:PATH or postgresql://user:pass@host:port/db (default sqlite:data/neurocards.db)",
+       true},
       {"DATA_DIR", "--data-dir", "photos, results and the SQLite file (default data)"},
       {"PROVIDER", "--provider", "kie or local (default: kie when KIE_API_KEY is set)"},
       {"KIE_API_KEY", "--kie-api-key", "KIE API key", true},
       {"KIE_API_URL", "--kie-api-url", "KIE API base (default https://api.kie.ai)"},
-      {"KIE_UPLOAD_URL", "--kie-upload-url", "KIE file-upload base (default https://kieai.redpandaai.co)"},
+      {"KIE_UPLOAD_URL", "--kie-upload-url",
+       "KIE file-upload base (default https://kieai.redpandaai.co)"},
       {"VIDEO_MODEL", "--video-model", "default model for Reels (default veo3_fast)"},
-      {"ADMIN_IDS", "--admin-ids", "comma-separated Telegram user ids allowed to use admin bot commands"},
+      {"ADMIN_IDS", "--admin-ids",
+       "comma-separated Telegram user ids allowed to use admin bot commands"},
       {"START_CREDITS", "--start-credits", "credits granted once to a new user (default 0)"},
-      {"WORKER_CONCURRENCY", "--worker-concurrency", "jobs one worker process steps at once (default 64)"},
+      {"WORKER_CONCURRENCY", "--worker-concurrency",
+       "jobs one worker process steps at once (default 64)"},
+      {"OPERATOR_PAUSE_SECONDS", "--operator-pause-seconds",
+       "after a provider problem only the operator can fix (bad key, no credits), jobs try again "
+       "this often (default 120)"},
+      {"JOB_DEADLINE_MINUTES", "--job-deadline-minutes",
+       "a video not delivered this long after the order fails and is refunded (default 20)"},
       {"LOG_LEVEL", "--log-level", "trace, debug, info, warn or error (default info)"},
       {"LOG_FORMAT", "--log-format", "text or json (default text)"},
   };
@@ -243,6 +259,10 @@ Config parse_config(const Values& values, Needs needs) {
       parse_int<std::int64_t>("START_CREDITS", get("START_CREDITS", "0"), 0, 1'000'000);
   config.worker_concurrency =
       parse_int<int>("WORKER_CONCURRENCY", get("WORKER_CONCURRENCY", "64"), 1, 100'000);
+  config.operator_pause_seconds =
+      parse_int<int>("OPERATOR_PAUSE_SECONDS", get("OPERATOR_PAUSE_SECONDS", "120"), 1, 24 * 3600);
+  config.job_deadline_minutes =
+      parse_int<int>("JOB_DEADLINE_MINUTES", get("JOB_DEADLINE_MINUTES", "20"), 1, 7 * 24 * 60);
   config.log_level = get("LOG_LEVEL", config.log_level);
   expect_one_of("LOG_LEVEL", config.log_level, {"trace", "debug", "info", "warn", "error"});
   config.log_format = get("LOG_FORMAT", config.log_format);

@@ -30,6 +30,8 @@ struct Config {
   std::vector<std::int64_t> admin_ids;
   std::int64_t start_credits = 0;
   int worker_concurrency = 64;
+  int job_deadline_minutes = 20;
+  int operator_pause_seconds = 120;
   std::string log_level = "info";
   std::string log_format = "text";
 

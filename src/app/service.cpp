@@ -7,6 +7,8 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -16,24 +18,25 @@
 #include "bot/bot_front.hpp"
 #include "bot/dispatcher.hpp"
 #include "bot/router.hpp"
+#include "bot/worker_messages.hpp"
 #include "core/models.hpp"
 #include "core/templates.hpp"
 #include "net/blocking_pool.hpp"
 #include "net/hmac.hpp"
 #include "net/http_client.hpp"
 #include "net/http_server.hpp"
+#include "net/signed_link.hpp"
+#include "providers/kie/callback.hpp"
+#include "providers/kie/create_throttle.hpp"
+#include "providers/kie/kie_client.hpp"
+#include "providers/local/local_provider.hpp"
 #include "store/ids.hpp"
 #include "store/migrations.hpp"
 #include "store/settings.hpp"
 #include "telegram/outbox_sender.hpp"
 #include "telegram/poller.hpp"
 #include "telegram/webhook.hpp"
-#include "bot/worker_messages.hpp"
-#include "net/signed_link.hpp"
-#include "providers/kie/callback.hpp"
-#include "providers/kie/create_throttle.hpp"
-#include "providers/kie/kie_client.hpp"
-#include "providers/local/local_provider.hpp"
+#include "worker/shared_create_throttle.hpp"
 #include "worker/worker.hpp"
 
 namespace nc::app {
@@ -68,6 +71,24 @@ net::HttpServerResponse json_response(int status, const nlohmann::json& body) {
   response.content_type = "application/json";
   response.body = body.dump();
   return response;
+}
+
+// Waits for the worker to hand back its jobs and for queued replies to go out, within a bound
+// well inside systemd's TimeoutStopSec, then ends the loop.
+asio::awaitable<void> finish_then_stop(asio::io_context& io, const bool& worker_finished,
+                                       const telegram::OutboxSender& sender, bool has_worker) {
+  const auto bound = std::chrono::steady_clock::now() + std::chrono::seconds(28);
+  asio::steady_timer pause(io);
+  while (std::chrono::steady_clock::now() < bound &&
+         ((has_worker && !worker_finished) || sender.queued() > 0)) {
+    pause.expires_after(std::chrono::milliseconds(50));
+    co_await pause.async_wait(asio::use_awaitable);
+  }
+  if (sender.queued() > 0) {
+    spdlog::warn("{} replies not sent yet; the next start (or another front) sends them",
+                 sender.queued());
+  }
+  io.stop();
 }
 
 }  // namespace
@@ -202,8 +223,10 @@ int run_service(const Config& config, Roles roles) {
   bot::WorkerMessages worker_messages;
   std::unique_ptr<providers::Provider> provider;
   std::unique_ptr<worker::Worker> worker;
-  // One gate for task creation in this process: the provider allows 20 per 10 s per account.
-  providers::kie::LocalCreateThrottle create_throttle;
+  bool worker_finished = false;
+  // Task creation across every worker on every host: the provider allows 20 per 10 s per account.
+  worker::SharedCreateThrottle create_throttle(
+      *database, pool, worker::SharedCreateThrottle::account_of(config.kie_api_key));
   if (roles.worker) {
     if (config.provider == "kie") {
       provider = std::make_unique<providers::kie::KieProvider>(
@@ -217,32 +240,43 @@ int run_service(const Config& config, Roles roles) {
     }
     worker = std::make_unique<worker::Worker>(
         io, *database, pool, *provider, api, sender, http, models, catalog, worker_messages,
-        worker::WorkerOptions{.owner = owner,
-                              .concurrency = config.worker_concurrency,
-                              .data_dir = config.data_dir,
-                              .public_base_url = config.public_base_url,
-                              .link_secret = link_secret,
-                              .callback_secret = callback_secret,
-                              .default_model = config.video_model,
-                              .admin_ids = config.admin_ids});
+        worker::WorkerOptions{
+            .owner = owner,
+            .concurrency = config.worker_concurrency,
+            .deadline = std::chrono::minutes(config.job_deadline_minutes),
+            .data_dir = config.data_dir,
+            .public_base_url = config.public_base_url,
+            .link_secret = link_secret,
+            .callback_secret = callback_secret,
+            .default_model = config.video_model,
+            .admin_ids = config.admin_ids,
+            .operator_pause = std::chrono::seconds(config.operator_pause_seconds)});
     if (!roles.bot) asio::co_spawn(io, sender.sweep_forever(std::chrono::seconds(5)), asio::detached);
     asio::co_spawn(io, worker->run(), [&](std::exception_ptr error) {
-      if (error) spdlog::critical("the worker stopped unexpectedly");
-      io.stop();
+      worker_finished = true;
+      if (error) {
+        spdlog::critical("the worker stopped unexpectedly");
+        io.stop();
+      }
     });
   }
 
+  // Graceful stop: intake ends at once, the worker finishes its steps in progress (or hands
+  // their jobs back), replies already decided are sent; a second signal stops immediately.
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& error, int signal) {
     if (error) return;
     spdlog::info("signal {}: stopping (in-flight steps finish, leases are handed back)", signal);
     server.stop();
     if (poller) poller->release();
-    if (worker) {
-      worker->stop();  // the worker's run() ends the loop once its leases are released
-    } else {
+    if (worker) worker->stop();
+    asio::co_spawn(io, finish_then_stop(io, worker_finished, sender, worker != nullptr),
+                   asio::detached);
+    signals.async_wait([&](const boost::system::error_code& again, int) {
+      if (again) return;
+      spdlog::warn("second signal: stopping now");
       io.stop();
-    }
+    });
   });
   io.run();
   spdlog::info("stopped");

@@ -118,6 +118,11 @@ std::string replace_token(std::string_view token, Backend backend) {
   const bool pg = backend == Backend::kPostgres;
   if (token == "now") return pg ? "now()" : std::string(kSqliteNow);
   if (token == "skip_locked") return pg ? "FOR UPDATE SKIP LOCKED" : "";
+  // Wall-clock milliseconds since the epoch, read when the statement runs (not at BEGIN).
+  if (token == "clock_ms") {
+    return pg ? "(extract(epoch from clock_timestamp()) * 1000)::bigint"
+              : "CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)";
+  }
   if (token.starts_with("now+ms ")) {
     auto param = token.substr(7);
     return pg ? fmt::format("(now() + ({})::bigint * interval '1 millisecond')", param)
@@ -133,7 +138,7 @@ std::string replace_token(std::string_view token, Backend backend) {
 }
 
 bool starts_token(std::string_view rest) {
-  for (std::string_view prefix : {"now}", "now+ms ", "age_s ", "skip_locked}"}) {
+  for (std::string_view prefix : {"now}", "now+ms ", "age_s ", "skip_locked}", "clock_ms}"}) {
     if (rest.starts_with(prefix)) return true;
   }
   return false;

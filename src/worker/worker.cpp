@@ -140,8 +140,20 @@ asio::awaitable<void> Worker::run() {
     boost::system::error_code ignored;
     co_await wake_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
   }
-  // Hand back what is not being worked on right now; steps in progress release their own.
-  co_await pool_.run([&] { queue_.release_all(options_.owner); });
+  // Steps in progress finish within the grace period; whatever is left is handed back so other
+  // workers take it at once instead of waiting for the lease to run out.
+  const auto grace_ends = std::chrono::steady_clock::now() + options_.shutdown_grace;
+  asio::steady_timer pause(io_);
+  while (!active_.empty() && std::chrono::steady_clock::now() < grace_ends) {
+    pause.expires_after(std::chrono::milliseconds(50));
+    co_await pause.async_wait(asio::use_awaitable);
+  }
+  if (!active_.empty()) {
+    spdlog::warn("stopping with {} steps still running; their jobs are handed back",
+                 active_.size());
+  }
+  const auto released = co_await pool_.run([&] { return queue_.release_all(options_.owner); });
+  spdlog::info("worker stopped; {} jobs handed back", released);
   if (waiter_thread_.joinable()) waiter_thread_.join();
 }
 

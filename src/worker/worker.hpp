@@ -42,8 +42,11 @@ struct WorkerOptions {
   std::string default_model = "veo3_fast";
   std::vector<std::int64_t> admin_ids;
   int max_transient_attempts = 8;
-  std::chrono::seconds operator_pause{300};  // wait before retrying after an operator problem
+  std::chrono::seconds operator_pause{120};  // wait before retrying after an operator problem
   std::chrono::seconds sweep{2};             // periodic look for due jobs (also hand-inserted)
+  // On stop, steps in progress get this long to finish (a create whose task id is not yet
+  // saved would otherwise be sent again by the next worker); the rest are handed back.
+  std::chrono::seconds shutdown_grace{25};
 };
 
 // Waits before each task creation (the provider's account-wide rate limit).

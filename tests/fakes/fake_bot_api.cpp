@@ -282,6 +282,7 @@ struct FakeBotApi::Impl {
   asio::awaitable<Reply> delete_webhook(Call& call);
   asio::awaitable<Reply> get_webhook_info(Call& call);
   asio::awaitable<Reply> send_message(Call& call);
+  asio::awaitable<Reply> copy_message(Call& call);
   asio::awaitable<Reply> edit_message_text(Call& call);
   asio::awaitable<Reply> edit_message_reply_markup(Call& call);
   asio::awaitable<Reply> edit_message_caption(Call& call);
@@ -365,6 +366,7 @@ const std::vector<FakeBotApi::Impl::Method>& FakeBotApi::Impl::methods() {
       {"answerCallbackQuery", &Impl::answer_callback_query},
       {"sendPhoto", &Impl::send_photo},
       {"sendVideo", &Impl::send_video},
+      {"copyMessage", &Impl::copy_message},
       {"sendDocument", &Impl::send_document},
       {"sendChatAction", &Impl::send_chat_action},
       {"getFile", &Impl::get_file},
@@ -824,6 +826,35 @@ asio::awaitable<Reply> FakeBotApi::Impl::send_message(Call& call) {
   messages_[{*call.chat_id, id}] =
       StoredMessage{message, false, string_param(call.params, "text").value_or(""), markup};
   co_return ok(std::move(message));
+}
+
+// A copy of a message the bot sent: the same content in chat_id, optionally a new caption and
+// keyboard; the answer is a MessageId, not a Message.
+asio::awaitable<Reply> FakeBotApi::Impl::copy_message(Call& call) {
+  if (auto failure = check_chat(call)) co_return *failure;
+  auto from_chat = int_param(call.params, "from_chat_id");
+  auto message_id = int_param(call.params, "message_id");
+  if (!from_chat) co_return bad_request("chat not found");
+  if (!message_id) co_return bad_request("message identifier is not specified");
+  json markup;
+  if (auto failure = check_markup(call, false, markup)) co_return *failure;
+  std::lock_guard lock(mutex_);
+  auto source = messages_.find({*from_chat, *message_id});
+  if (source == messages_.end()) co_return bad_request("message to copy not found");
+  auto id = next_message_id(*call.chat_id);
+  StoredMessage copy = source->second;
+  copy.message["message_id"] = id;
+  copy.message["chat"] = base_message(*call.chat_id, id)["chat"];
+  if (auto caption = string_param(call.params, "caption")) {
+    copy.message["caption"] = *caption;
+    copy.raw_text = *caption;
+  }
+  if (!markup.is_null()) {
+    copy.markup = markup;
+    copy.message["reply_markup"] = markup;
+  }
+  messages_[{*call.chat_id, id}] = std::move(copy);
+  co_return ok(json{{"message_id", id}});
 }
 
 asio::awaitable<Reply> FakeBotApi::Impl::edit_message_text(Call& call) {

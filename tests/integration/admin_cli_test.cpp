@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "fakes/fake_kie.hpp"
 #include "integration/run_binary.hpp"
 #include "integration/test_database.hpp"
 #include "store/users.hpp"
@@ -27,7 +28,7 @@ class AdminCliTest : public ::testing::TestWithParam<Backend> {
 TEST_P(AdminCliTest, MigrateIsUpToDateAfterStartUp) {
   auto result = run({"migrate"});
   EXPECT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_NE(result.out.find("schema version 3 (up to date)"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("schema version 4 (up to date)"), std::string::npos) << result.out;
 }
 
 TEST_P(AdminCliTest, GrantEnqueueCancelAndAudit) {
@@ -107,6 +108,32 @@ TEST(Cli, BadSettingStopsWithOneLine) {
   EXPECT_EQ(result.err,
             "configuration error: WORKER_CONCURRENCY='0' is not valid: expected a whole number "
             "from 1 to 100000\n");
+}
+
+TEST(Cli, ProviderBalanceReadsTheKieAccount) {
+  nc::fakes::FakeKie kie;
+  kie.start();
+  kie.set_credits(1234.5);
+  const std::map<std::string, std::string> env{{"KIE_API_URL", kie.base_url()},
+                                               {"KIE_API_KEY", kie.api_key()}};
+  auto result = run_binary({"admin", "provider-balance"}, env);
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out, "KIE credits left: 1234.5\n");
+  auto as_json = run_binary({"admin", "provider-balance", "--json"}, env);
+  EXPECT_EQ(json::parse(as_json.out).value("credits", 0.0), 1234.5) << as_json.out;
+  // The fake saw our User-Agent: KIE's Cloudflare blocks requests without one.
+  for (const auto& request : kie.requests(nc::fakes::KieEndpoint::kCredit)) {
+    EXPECT_TRUE(request.header("user-agent").value_or("").starts_with("NeuroCards/"));
+  }
+
+  auto wrong_key = run_binary({"admin", "provider-balance"},
+                              {{"KIE_API_URL", kie.base_url()}, {"KIE_API_KEY", "not-the-key"}});
+  EXPECT_EQ(wrong_key.exit_code, 1);
+  EXPECT_NE(wrong_key.err.find("could not read the KIE balance"), std::string::npos)
+      << wrong_key.err;
+  auto no_key = run_binary({"admin", "provider-balance"}, {{"KIE_API_KEY", ""}});
+  EXPECT_EQ(no_key.exit_code, 2);
+  EXPECT_NE(no_key.err.find("KIE_API_KEY is not set"), std::string::npos) << no_key.err;
 }
 
 TEST(Cli, VersionNamesTheBuild) {

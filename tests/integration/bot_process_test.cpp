@@ -13,6 +13,7 @@
 #include "fakes/fake_bot_api.hpp"
 #include "fakes/self_signed_certificate.hpp"
 #include "integration/run_binary.hpp"
+#include "integration/scripted_seller.hpp"
 #include "integration/test_database.hpp"
 #include "net/http_client.hpp"
 #include "store/job_queue.hpp"
@@ -76,37 +77,19 @@ class BotProcessTest : public ::testing::TestWithParam<store::Backend> {
 
   // Waits for the n-th sendMessage to the seller and returns its text.
   std::string reply(std::size_t n) {
-    EXPECT_TRUE(fake_.wait_for_calls("sendMessage", n, 15s)) << log();
-    auto calls = fake_.calls("sendMessage");
-    return calls.size() >= n ? calls[n - 1].params.value("text", "") : "";
+    auto text = seller_.reply(n);
+    EXPECT_GE(seller_.reply_count(), n) << log();
+    return text;
   }
-  json keyboard(std::size_t n) {
-    auto calls = fake_.calls("sendMessage");
-    auto markup = calls.at(n - 1).params["reply_markup"];
-    return markup.is_string() ? json::parse(markup.get<std::string>()) : markup;
-  }
+  json keyboard(std::size_t n) { return seller_.keyboard(n); }
   std::string button(std::size_t n, int row, int column = 0) {
-    return keyboard(n)["inline_keyboard"][row][column]["callback_data"];
+    return seller_.button(n, row, column);
   }
-  std::int64_t message_id(std::size_t n) {
-    return fake_.calls("sendMessage").at(n - 1).response["result"]["message_id"];
-  }
-  // The seller's Telegram speaks Russian.
-  static json russian(json update) {
-    for (const char* kind : {"message", "callback_query"}) {
-      if (update.contains(kind)) update[kind]["from"]["language_code"] = "ru";
-    }
-    return update;
-  }
-  void press(const std::string& data, std::int64_t message) {
-    fake_.push_update(russian(fake_.make_callback(kSeller, data, message)));
-  }
-  void say(const std::string& text) {
-    fake_.push_update(russian(fake_.make_text_message(kSeller, text)));
-  }
-  void send_photo() {
-    fake_.push_update(russian(fake_.make_photo_message(kSeller, "photo-1", 900, 1200)));
-  }
+  std::int64_t message_id(std::size_t n) { return seller_.message_id(n); }
+  void press(const std::string& data, std::int64_t message) { seller_.press(data, message); }
+  void say(const std::string& text) { seller_.say(text); }
+  void send_photo() { seller_.send_photo("photo-1", 900, 1200); }
+  static json russian(json update) { return ScriptedSeller::russian(std::move(update)); }
   std::string log() const {
     std::ifstream in(dir_.file("bot.log"));
     std::stringstream text;
@@ -115,6 +98,7 @@ class BotProcessTest : public ::testing::TestWithParam<store::Backend> {
   }
 
   fakes::FakeBotApi fake_;
+  ScriptedSeller seller_{fake_, kSeller};
   TestDatabase db_;
   media::testing::TempDir dir_;
   unsigned short port_ = 0;

@@ -9,6 +9,7 @@
 
 #include "fakes/fake_bot_api.hpp"
 #include "fakes/fake_kie.hpp"
+#include "fakes/http_client.hpp"
 #include "integration/run_binary.hpp"
 #include "integration/test_database.hpp"
 #include "providers/media/probe.hpp"
@@ -37,8 +38,7 @@ class KieWorkerTest : public ::testing::TestWithParam<store::Backend> {
   fakes::FakeKieOptions kie_options() {
     fakes::FakeKieOptions options;
     video_ = dir_.file("result.mp4");
-    std::system(("ffmpeg -loglevel error -f lavfi -i testsrc=size=1080x1920:rate=30 -t 2 "
-                 "-pix_fmt yuv420p -y " + video_).c_str());
+    media::testing::write_vertical_video(video_);
     options.default_video = video_;
     return options;
   }
@@ -65,9 +65,22 @@ class KieWorkerTest : public ::testing::TestWithParam<store::Backend> {
     ASSERT_EQ(result.exit_code, 0) << result.err;
   }
 
-  std::unique_ptr<BackgroundProcess> worker(const std::string& log) {
-    return std::make_unique<BackgroundProcess>(std::vector<std::string>{"worker"}, env(),
+  std::unique_ptr<BackgroundProcess> worker(const std::string& log,
+                                            const std::map<std::string, std::string>& extra = {}) {
+    auto settings = env();
+    for (const auto& [name, value] : extra)
+      settings[name] = value;
+    return std::make_unique<BackgroundProcess>(std::vector<std::string>{"worker"}, settings,
                                                dir_.file(log));
+  }
+
+  std::vector<core::Job> jobs() { return store::JobQueue(db_.db()).list({.tg_user_id = kSeller}); }
+
+  bool all_jobs_are(core::JobStatus status) {
+    for (const auto& job : jobs()) {
+      if (job.status != status) return false;
+    }
+    return true;
   }
 
   static bool eventually(const std::function<bool()>& condition, std::chrono::seconds limit) {
@@ -97,14 +110,7 @@ TEST_P(KieWorkerTest, KilledWorkerNeverCreatesATaskTwice) {
   first->kill_hard();  // mid-generation: every job holds a task id
   auto second = worker("second.log");
   ASSERT_TRUE(telegram_.wait_for_calls("sendVideo", 5, 120s)) << second->log();
-  ASSERT_TRUE(eventually(
-      [&] {
-        for (const auto& job : store::JobQueue(db_.db()).list({.tg_user_id = kSeller})) {
-          if (job.status != core::JobStatus::kDone) return false;
-        }
-        return true;
-      },
-      20s));
+  ASSERT_TRUE(eventually([&] { return all_jobs_are(core::JobStatus::kDone); }, 20s));
   EXPECT_EQ(kie_.create_count(), 5u);  // the new worker resumed polling, never re-created
   std::set<std::string> captions;
   for (const auto& call : telegram_.calls("sendVideo")) captions.insert(call.params.value("caption", ""));
@@ -140,6 +146,139 @@ TEST_P(KieWorkerTest, FailedTaskIsRefundedOnceAndVeoAlwaysGetsNineBySixteen) {
   EXPECT_TRUE(store::Ledger(db_.db()).audit().ok());
   ASSERT_EQ(kie_.created_tasks().size(), 1u);
   EXPECT_EQ(kie_.created_tasks()[0].body.value("aspect_ratio", ""), "9:16");
+  EXPECT_EQ(process->terminate(), 0);
+}
+
+TEST_P(KieWorkerTest, InputsAreSignedLinksAndCallbacksBringResultsBeforeThePoll) {
+  fakes::TaskScript quick;
+  quick.finish_after = 1s;
+  quick.callback = fakes::CallbackMode::kTwice;  // a duplicated callback changes nothing
+  kie_.set_default_script(quick);
+  enqueue(1, "veo3_fast");
+  const auto port = std::to_string(free_port());
+  const auto base = "http://127.0.0.1:" + port;
+  auto process = worker("worker.log", {{"HTTP_PORT", port}, {"PUBLIC_BASE_URL", base}});
+  ASSERT_TRUE(eventually([&] { return kie_.create_count() == 1; }, 30s)) << process->log();
+  const auto created_at = std::chrono::steady_clock::now();
+  // Veo is polled every 15 s; the callback makes the job due at once.
+  ASSERT_TRUE(telegram_.wait_for_calls("sendVideo", 1, 30s)) << process->log();
+  EXPECT_LT(std::chrono::steady_clock::now() - created_at, 12s);
+  ASSERT_TRUE(eventually([&] { return all_jobs_are(core::JobStatus::kDone); }, 10s));
+
+  // The provider fetched the photo from our signed, expiring link.
+  const auto task = kie_.created_tasks().at(0);
+  ASSERT_EQ(task.image_urls.size(), 1u);
+  const auto link = task.image_urls[0];
+  EXPECT_TRUE(link.starts_with(base + "/files/")) << link;
+  EXPECT_NE(link.find("exp="), std::string::npos);
+  auto fetched = fakes::http_get(link);
+  EXPECT_EQ(fetched.status, 200);
+  EXPECT_TRUE(fetched.body.starts_with("\xFF\xD8\xFF")) << "not a JPEG";
+  auto forged = link;
+  forged.back() = forged.back() == '0' ? '1' : '0';
+  EXPECT_EQ(fakes::http_get(forged).status, 404);
+  EXPECT_EQ(fakes::http_get(link.substr(0, link.find('?'))).status, 404);
+  EXPECT_EQ(fakes::http_get(base + "/files/..%2F..%2Fneurocards.db?exp=9999999999&sig=00").status,
+            404);
+
+  // Callbacks were signed by us; a forged one is refused, a late one changes nothing.
+  const auto job_id = jobs().at(0).id;
+  EXPECT_NE(task.callback_url.find(job_id), std::string::npos);
+  EXPECT_EQ(fakes::http_post(base + "/kie/callback/" + job_id + "?sig=00", "application/json", "{}")
+                .status,
+            403);
+  EXPECT_EQ(fakes::http_post(task.callback_url, "application/json", "{}").status, 200);
+  std::this_thread::sleep_for(1s);
+  EXPECT_EQ(telegram_.call_count("sendVideo"), 1u);
+  EXPECT_TRUE(all_jobs_are(core::JobStatus::kDone));
+  EXPECT_EQ(kie_.create_count(), 1u);
+  EXPECT_EQ(process->terminate(), 0);
+}
+
+TEST_P(KieWorkerTest, ASellerWhoBlockedTheBotKeepsTheJobInHistoryWithoutRetries) {
+  telegram_.block_chat(kSeller);
+  enqueue(1, "kling-2.6/image-to-video");
+  auto process = worker("worker.log");
+  ASSERT_TRUE(eventually([&] { return all_jobs_are(core::JobStatus::kDone); }, 60s))
+      << process->log();
+  const auto job = jobs().at(0);
+  EXPECT_FALSE(job.tg_message_id.has_value());
+  EXPECT_NE(job.error.find("not delivered"), std::string::npos) << job.error;
+  std::this_thread::sleep_for(2s);
+  EXPECT_EQ(telegram_.call_count("sendVideo"), 1u);  // 403 is a fact, not retried
+  EXPECT_TRUE(store::Users(db_.db()).find(kSeller)->blocked);
+  EXPECT_EQ(store::Users(db_.db()).find(kSeller)->credits, 4);  // the video was made: no refund
+  EXPECT_TRUE(store::Ledger(db_.db()).audit().ok());
+  EXPECT_EQ(process->terminate(), 0);
+}
+
+TEST_P(KieWorkerTest, ProviderOutOfCreditsPausesJobsAlertsAdminsOnceAndResumes) {
+  constexpr std::int64_t kAdmin = 777;
+  kie_.set_out_of_credits(true);
+  enqueue(2, "kling-2.6/image-to-video");
+  auto process = worker("worker.log",
+                        {{"ADMIN_IDS", std::to_string(kAdmin)}, {"OPERATOR_PAUSE_SECONDS", "2"}});
+  ASSERT_TRUE(telegram_.wait_for_calls("sendMessage", 1, 30s)) << process->log();
+  const auto alert = telegram_.calls("sendMessage").at(0);
+  EXPECT_EQ(alert.chat_id, kAdmin);
+  EXPECT_NE(alert.params.value("text", "").find("needs attention"), std::string::npos);
+  // Both jobs met the problem (and will again after each pause): still one message.
+  std::this_thread::sleep_for(5s);
+  EXPECT_EQ(telegram_.call_count("sendMessage"), 1u);
+  for (const auto& job : jobs()) {
+    EXPECT_EQ(job.status, core::JobStatus::kSubmitting);  // no task yet, none lost
+    EXPECT_NE(job.error.find("waiting for the operator"), std::string::npos) << job.error;
+  }
+  EXPECT_EQ(store::Users(db_.db()).find(kSeller)->credits, 3);  // nothing refunded meanwhile
+
+  kie_.set_out_of_credits(false);  // the operator topped the account up
+  ASSERT_TRUE(telegram_.wait_for_calls("sendVideo", 2, 60s)) << process->log();
+  ASSERT_TRUE(eventually([&] { return all_jobs_are(core::JobStatus::kDone); }, 10s));
+  EXPECT_EQ(kie_.create_count(), 2u);
+  EXPECT_EQ(store::Users(db_.db()).find(kSeller)->credits, 3);
+  EXPECT_TRUE(store::Ledger(db_.db()).audit().ok());
+  EXPECT_EQ(telegram_.call_count("sendMessage"), 1u);  // no failure notices
+  EXPECT_EQ(process->terminate(), 0);
+}
+
+TEST_P(KieWorkerTest, WorkerKilledWhileUploadingTheVideoIsReplacedAndDeliversOnce) {
+  telegram_.delay_next("sendVideo", 1, 8s);  // the first upload hangs until the kill
+  enqueue(1, "kling-2.6/image-to-video");
+  auto first = worker("first.log");
+  ASSERT_TRUE(eventually([&] { return all_jobs_are(core::JobStatus::kDelivering); }, 60s))
+      << first->log();
+  std::this_thread::sleep_for(1s);  // inside sendVideo now
+  first->kill_hard();
+  auto second = worker("second.log");
+  // The dead worker's lease (30 s) runs out, then the new one delivers from the saved file.
+  ASSERT_TRUE(eventually([&] { return all_jobs_are(core::JobStatus::kDone); }, 90s))
+      << second->log();
+  const auto job = jobs().at(0);
+  EXPECT_TRUE(job.tg_message_id.has_value()) << job.error;
+  EXPECT_EQ(kie_.create_count(), 1u);
+  EXPECT_EQ(store::Users(db_.db()).find(kSeller)->credits, 4);
+  EXPECT_TRUE(store::Ledger(db_.db()).audit().ok());
+  const auto answered = telegram_.calls("sendVideo");
+  ASSERT_FALSE(answered.empty());
+  EXPECT_NE(answered.back().params.dump().find("retry_same_product"), std::string::npos);
+  EXPECT_EQ(second->terminate(), 0);
+}
+
+TEST_P(KieWorkerTest, AJobPastItsDeadlineFailsAndIsRefundedOnce) {
+  fakes::TaskScript never;
+  never.end = fakes::TaskEnd::kNever;
+  kie_.set_default_script(never);
+  enqueue(1, "kling-2.6/image-to-video");
+  auto process = worker("worker.log", {{"JOB_DEADLINE_MINUTES", "1"}});
+  ASSERT_TRUE(eventually([&] { return kie_.create_count() == 1; }, 30s)) << process->log();
+  // Age the job by hand rather than wait a minute.
+  db_.db().execute("UPDATE jobs SET created_at = {now+ms $1}", {std::int64_t{-120'000}});
+  ASSERT_TRUE(telegram_.wait_for_calls("sendMessage", 1, 60s)) << process->log();
+  EXPECT_NE(telegram_.calls("sendMessage")[0].params.value("text", "").find("Кредит возвращён"),
+            std::string::npos);
+  EXPECT_TRUE(all_jobs_are(core::JobStatus::kFailed));
+  EXPECT_EQ(store::Users(db_.db()).find(kSeller)->credits, 5);
+  EXPECT_TRUE(store::Ledger(db_.db()).audit().ok());
   EXPECT_EQ(process->terminate(), 0);
 }
 

@@ -13,6 +13,8 @@ TEST(Dialect, RewritesTimeTokensPerBackend) {
   EXPECT_EQ(to_dialect("LIMIT 1 {skip_locked}", Backend::kSqlite), "LIMIT 1 ");
   EXPECT_EQ(to_dialect("LIMIT 1 {skip_locked}", Backend::kPostgres),
             "LIMIT 1 FOR UPDATE SKIP LOCKED");
+  EXPECT_EQ(to_dialect("SELECT {clock_ms}", Backend::kPostgres),
+            "SELECT (extract(epoch from clock_timestamp()) * 1000)::bigint");
 }
 
 TEST(Dialect, LeavesJsonLiteralsAlone) {

@@ -253,6 +253,31 @@ TEST_F(FakeBotApiTest, SendMessageAcceptsFormBodiesAndReturnsTheMessage) {
   EXPECT_EQ(recorded[0].status, 200);
 }
 
+TEST_F(FakeBotApiTest, CopyMessageAnswersAMessageIdAndKeepsTheContent) {
+  auto sent = call(fake_, "sendMessage", {{"chat_id", 42}, {"text", "original"}});
+  ASSERT_EQ(sent.status, 200);
+  const auto source_id = sent.body["result"]["message_id"].get<std::int64_t>();
+  const json keyboard = {{"inline_keyboard", {{{{"text", "A"}, {"callback_data", "a"}}}}}};
+  auto copied = call(fake_, "copyMessage",
+                     {{"chat_id", 42},
+                      {"from_chat_id", 42},
+                      {"message_id", source_id},
+                      {"reply_markup", keyboard}});
+  ASSERT_EQ(copied.status, 200) << copied.body.dump();
+  const auto copy_id = copied.body["result"]["message_id"].get<std::int64_t>();
+  EXPECT_EQ(copied.body["result"].size(), 1u);  // a MessageId, not a whole Message
+  EXPECT_NE(copy_id, source_id);
+  auto copy = fake_.message(42, copy_id);
+  ASSERT_TRUE(copy);
+  EXPECT_EQ((*copy)["text"], "original");
+  EXPECT_EQ((*copy)["reply_markup"], keyboard);
+
+  auto missing =
+      call(fake_, "copyMessage", {{"chat_id", 42}, {"from_chat_id", 42}, {"message_id", 999999}});
+  EXPECT_EQ(missing.status, 400);
+  EXPECT_EQ(missing.body["description"], "Bad Request: message to copy not found");
+}
+
 TEST_F(FakeBotApiTest, InlineKeyboardCallbackDataIsOneTo64Bytes) {
   EXPECT_EQ(
       call(fake_, "sendMessage",

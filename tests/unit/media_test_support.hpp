@@ -67,4 +67,11 @@ inline void write_bytes(const std::string& path, const std::string& bytes) {
       .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
+// A real, playable 1080×1920 H.264 test pattern of `seconds`, as a provider would return.
+inline void write_vertical_video(const std::string& path, int seconds = 2) {
+  const auto command = "ffmpeg -loglevel error -f lavfi -i testsrc=size=1080x1920:rate=30 -t " +
+                       std::to_string(seconds) + " -pix_fmt yuv420p -y '" + path + "'";
+  if (std::system(command.c_str()) != 0) throw std::runtime_error("ffmpeg could not make " + path);
+}
+
 }  // namespace nc::media::testing

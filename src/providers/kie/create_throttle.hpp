@@ -1,10 +1,9 @@
 // Paces task creation under KIE's account limit of 20 new tasks per 10 s (contract sections 1
 // and 11.4): beyond it KIE answers 429 and queues nothing. Polling is not limited here.
 //
-// CreateThrottle is what the provider awaits before every create. LocalCreateThrottle covers the
-// processes of one host sharing one instance. Several hosts on one KIE account need the
-// database-backed version (the same window arithmetic over a shared row of recent grant times,
-// updated under a row lock); it implements this interface and the composition root picks it.
+// CreateThrottle is what the provider awaits before every create. LocalCreateThrottle keeps the
+// limit within one process; worker::SharedCreateThrottle keeps it across processes and hosts
+// (bookings in the database) and is what the service uses.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>

@@ -1,0 +1,84 @@
+#include "integration/scripted_seller.hpp"
+
+#include <thread>
+
+namespace nc::testing {
+
+using nlohmann::json;
+
+json ScriptedSeller::russian(json update) {
+  for (const char* kind : {"message", "callback_query"}) {
+    if (update.contains(kind)) update[kind]["from"]["language_code"] = "ru";
+  }
+  return update;
+}
+
+void ScriptedSeller::say(const std::string& text) {
+  fake_.push_update(russian(fake_.make_text_message(user_id_, text)));
+}
+
+void ScriptedSeller::press(const std::string& data, std::int64_t message_id) {
+  fake_.push_update(russian(fake_.make_callback(user_id_, data, message_id)));
+}
+
+void ScriptedSeller::send_photo(const std::string& file_id, int width, int height) {
+  fake_.push_update(russian(fake_.make_photo_message(user_id_, file_id, width, height)));
+}
+
+std::vector<fakes::RecordedCall> ScriptedSeller::messages() const {
+  std::vector<fakes::RecordedCall> mine;
+  for (auto& call : fake_.calls("sendMessage")) {
+    if (call.chat_id == user_id_) mine.push_back(std::move(call));
+  }
+  return mine;
+}
+
+std::size_t ScriptedSeller::reply_count() const {
+  return messages().size();
+}
+
+std::string ScriptedSeller::reply(std::size_t n, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (reply_count() < n && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  const auto mine = messages();
+  return mine.size() >= n ? mine[n - 1].params.value("text", "") : "";
+}
+
+json ScriptedSeller::keyboard(std::size_t n) {
+  auto markup = messages().at(n - 1).params["reply_markup"];
+  return markup.is_string() ? json::parse(markup.get<std::string>()) : markup;
+}
+
+std::string ScriptedSeller::button(std::size_t n, int row, int column) {
+  return keyboard(n)["inline_keyboard"][row][column]["callback_data"];
+}
+
+std::int64_t ScriptedSeller::message_id(std::size_t n) {
+  return messages().at(n - 1).response["result"]["message_id"];
+}
+
+std::string ScriptedSeller::order(const std::string& photo_file_id, const std::string& product,
+                                  int count) {
+  const auto start = reply_count();
+  say("/start");
+  reply(start + 1);
+  press(button(start + 1, 0), message_id(start + 1));  // «Создать Reels»
+  reply(start + 2);
+  send_photo(photo_file_id, 900, 1200);
+  reply(start + 3);
+  say(product);
+  reply(start + 4);
+  press(button(start + 4, 0), message_id(start + 4));  // the first format
+  reply(start + 5);
+  press(button(start + 5, 0), message_id(start + 5));  // no wishes
+  reply(start + 6);
+  const int column = count == 1 ? 0 : count == 3 ? 1 : 2;
+  press(button(start + 6, 0, column), message_id(start + 6));
+  reply(start + 7);
+  press(button(start + 7, 0, 0), message_id(start + 7));  // launch
+  return reply(start + 8);
+}
+
+}  // namespace nc::testing
