@@ -15,6 +15,7 @@
 #include "store/outbox.hpp"
 #include "store/settings.hpp"
 #include "store/users.hpp"
+#include "worker/submit_request.hpp"
 #include "worker/worker.hpp"
 
 namespace nc::worker {
@@ -103,24 +104,13 @@ asio::awaitable<void> Worker::submit(core::Job& job) {
   }
   const auto* format = catalog_.find(job.template_id);
   if (!format) format = catalog_.find("self");
-  const auto input = core::parse_product_info(job.product_info);
   providers::ProviderError error;
   const auto image_url = co_await reachable_image(job, *model, error);
   if (!error.ok()) {
     co_await handle_error(job, error);
     co_return;
   }
-  providers::SubmitRequest request;
-  request.job_id = job.id;
-  request.generation.model = model_id;
-  request.generation.prompt = core::build_prompt(*format, input, model->prompt_max_chars);
-  request.generation.image_url = image_url;
-  request.generation.aspect_ratio = "9:16";
-  request.generation.duration_s =
-      model->durations.empty() ? 0
-                               : std::atoi(core::ModelRegistry::pick_duration(*model, format->duration_s).c_str());
-  request.title = input.product;
-  request.template_id = format->id;
+  auto request = make_submit_request(job.id, *model, *format, job.product_info, image_url);
   if (!options_.public_base_url.empty() && provider_.name() != "local") {
     request.callback_url =
         providers::kie::callback_url(options_.public_base_url, job.id, options_.callback_secret);
