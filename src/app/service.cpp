@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "app/build_info.hpp"
+#include "app/service_metrics.hpp"
 #include "bot/bot_front.hpp"
 #include "bot/dispatcher.hpp"
 #include "bot/router.hpp"
@@ -110,12 +111,15 @@ int run_service(const Config& config, Roles roles) {
   const auto migrated = store::migrate(*database);
   spdlog::info("store {} at schema version {}", database->describe(), migrated.version_after);
 
+  obs::Registry registry;  // outlives every part that reports to it
+  ServiceMetrics metrics(registry);
   asio::io_context io(1);
   net::BlockingPool pool(4);
   net::HttpClient http(io, net::HttpClientOptions{.user_agent = std::string("NeuroCards/") + kVersion});
   telegram::BotApi api(io, http,
                        telegram::BotApiOptions{.base_url = config.telegram_api_url,
                                                .token = config.bot_token});
+  metrics.watch(api);
 
   const auto catalog = load_templates();
   const auto models = core::ModelRegistry::defaults();
@@ -126,6 +130,10 @@ int run_service(const Config& config, Roles roles) {
   bot::Dispatcher dispatcher(*database, router, owner);
   telegram::OutboxSender sender(io, api, *database, pool, owner);
   bot::BotFront front(api, dispatcher, sender, pool, config.data_dir);
+  metrics.watch(dispatcher);
+  metrics.watch(sender);
+  metrics.watch(front);
+  CountingSink intake(front, metrics);  // intake hands updates here: counted, then handled
 
   net::HttpServer server(io, net::HttpServerOptions{.host = config.http_host,
                                                     .port = static_cast<unsigned short>(config.http_port),
@@ -144,7 +152,7 @@ int run_service(const Config& config, Roles roles) {
     if (!config.tls_cert.empty() && telegram::is_self_signed_certificate(config.tls_cert)) {
       options.certificate_path = config.tls_cert;
     }
-    webhook = std::make_unique<telegram::WebhookIntake>(io, api, front, options);
+    webhook = std::make_unique<telegram::WebhookIntake>(io, api, intake, options);
     server.route("POST", telegram::WebhookIntake::kPath, webhook->handler());
   }
   server.route("GET", "/healthz", [](net::HttpServerRequest) -> asio::awaitable<net::HttpServerResponse> {
@@ -166,6 +174,7 @@ int run_service(const Config& config, Roles roles) {
                                                 {"version", kVersion},
                                                 {"build", kBuildId}});
   });
+  server.route("GET", "/metrics", metrics.scrape_handler(*database, pool));
   // Signed links to input photos (for the provider) and provider callbacks.
   const auto link_secret =
       store::Settings(*database).get_or_put("links.secret", net::random_token(32));
@@ -214,7 +223,7 @@ int run_service(const Config& config, Roles roles) {
     if (webhook) {
       asio::co_spawn(io, webhook->register_webhook(), asio::detached);
     } else {
-      poller = std::make_unique<telegram::Poller>(io, api, *database, pool, front,
+      poller = std::make_unique<telegram::Poller>(io, api, *database, pool, intake,
                                                   telegram::PollerOptions{.owner = owner});
       asio::co_spawn(io, poller->run(), asio::detached);
     }
@@ -251,6 +260,8 @@ int run_service(const Config& config, Roles roles) {
             .default_model = config.video_model,
             .admin_ids = config.admin_ids,
             .operator_pause = std::chrono::seconds(config.operator_pause_seconds)});
+    metrics.watch(*worker);
+    metrics.watch(*provider);
     if (!roles.bot) asio::co_spawn(io, sender.sweep_forever(std::chrono::seconds(5)), asio::detached);
     asio::co_spawn(io, worker->run(), [&](std::exception_ptr error) {
       worker_finished = true;

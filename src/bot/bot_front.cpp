@@ -49,8 +49,8 @@ asio::awaitable<void> BotFront::deliver(telegram::Update update) {
   std::string_view outcome = "failed";
   try {
     co_await per_user_.run(in->user_id, [&]() -> asio::awaitable<void> {
-      co_await handle(*in);
-      outcome = "handled";
+      const bool fresh = co_await handle(*in);
+      outcome = fresh ? "handled" : "duplicate";
     });
   } catch (...) {
     if (on_update) on_update(kind, outcome, 0);
@@ -62,7 +62,7 @@ asio::awaitable<void> BotFront::deliver(telegram::Update update) {
   }
 }
 
-asio::awaitable<void> BotFront::handle(const Incoming& in) {
+asio::awaitable<bool> BotFront::handle(const Incoming& in) {
   Prepared prepared;
   if (in.kind == IncomingKind::kPhoto &&
       co_await pool_.run([&] { return dispatcher_.wants_photo(in.user_id); })) {
@@ -71,11 +71,12 @@ asio::awaitable<void> BotFront::handle(const Incoming& in) {
   auto handled = co_await pool_.run([&] { return dispatcher_.handle(in, prepared); });
   if (handled.duplicate) {
     spdlog::debug("update {} was handled before; no second effect", in.update_id);
-    co_return;
+    co_return false;
   }
   spdlog::debug("update {} from user {} handled: {} replies", in.update_id, in.user_id,
                 handled.calls.size());
   sender_.enqueue(std::move(handled.calls));
+  co_return true;
 }
 
 asio::awaitable<Prepared> BotFront::prepare_photo(const Incoming& in) {

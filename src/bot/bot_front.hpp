@@ -29,7 +29,7 @@ class BotFront final : public telegram::UpdateSink {
   std::function<void(std::string_view kind, std::string_view outcome, double seconds)> on_update;
 
  private:
-  boost::asio::awaitable<void> handle(const Incoming& in);
+  boost::asio::awaitable<bool> handle(const Incoming& in);  // false: handled before
   boost::asio::awaitable<Prepared> prepare_photo(const Incoming& in);
 
   telegram::BotTransport& api_;

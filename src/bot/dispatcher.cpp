@@ -4,6 +4,7 @@ namespace nc::bot {
 
 Handled Dispatcher::handle(const Incoming& in, const Prepared& prepared) {
   bool jobs_created = false;
+  std::int64_t charged = 0;
   auto handled = database_.transaction([&](store::Connection& connection) {
     Handled result;
     if (!store::first_time_update(connection, in.update_id)) {
@@ -11,13 +12,16 @@ Handled Dispatcher::handle(const Incoming& in, const Prepared& prepared) {
       return result;
     }
     Replies replies(in.chat_id);
-    jobs_created = router_.apply(connection, in, prepared, replies).jobs_created;
+    const auto turn = router_.apply(connection, in, prepared, replies);
+    jobs_created = turn.jobs_created;
+    charged = turn.credits_charged;
     for (const auto& call : replies.calls()) {
       result.calls.push_back(store::Outbox::add(connection, call, owner_, kSendLease));
     }
     return result;
   });
   if (jobs_created) database_.notify_jobs_due();
+  if (charged > 0 && on_credits_charged) on_credits_charged(charged);
   // Button answers first: the client shows a spinner until then.
   std::stable_sort(handled.calls.begin(), handled.calls.end(), [](const auto& a, const auto& b) {
     return (a.method == "answerCallbackQuery") > (b.method == "answerCallbackQuery");

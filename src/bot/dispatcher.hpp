@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,9 @@ class Dispatcher {
   void skip(std::int64_t update_id);
   bool wants_photo(std::int64_t user_id);
   const std::string& owner() const { return owner_; }
+
+  // Called after a handling transaction that charged credits commits (for metrics).
+  std::function<void(std::int64_t credits)> on_credits_charged;
 
   // How long the caller has to send the replies before a sweeper may send them instead.
   static constexpr std::chrono::seconds kSendLease{60};

@@ -114,6 +114,7 @@ void confirm(Turn& turn) {
   switch (outcome.kind) {
     case OrderOutcome::Kind::kPlaced:
       turn.jobs_created = true;
+      turn.credits_charged = std::int64_t{order.count} * order.price_per_video;
       turn.out.send_text(format(turn.texts.launched, fmt::arg("count", order.count)));
       turn.state = FlowState{};
       return;

@@ -32,7 +32,7 @@ TurnResult Router::apply(store::Connection& db, const Incoming& in, const Prepar
   // Every button press is answered, or the client keeps showing a spinner.
   if (in.kind == IncomingKind::kCallback) out.answer_callback(in.callback_id, turn.toast);
   store::Conversations::save(db, in.user_id, state.to_row());
-  return TurnResult{.jobs_created = turn.jobs_created};
+  return TurnResult{.jobs_created = turn.jobs_created, .credits_charged = turn.credits_charged};
 }
 
 void Router::route(Turn& turn) const {

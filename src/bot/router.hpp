@@ -10,6 +10,7 @@ namespace nc::bot {
 
 struct TurnResult {
   bool jobs_created = false;
+  std::int64_t credits_charged = 0;
 };
 
 class Router {

@@ -44,6 +44,7 @@ struct Turn {
   const BotDeps& deps;
   std::string toast;          // shown when answering a button press
   bool jobs_created = false;  // wake the workers after the commit
+  std::int64_t credits_charged = 0;  // counted once the transaction commits
 };
 
 // Handlers, one file per feature (start, reels_flow, balance, history, results, admin).

@@ -140,6 +140,7 @@ asio::awaitable<ApiResult> BotApi::perform(std::string method, net::HttpRequest 
           }
           if (wait <= options_.max_retry_after) {
             spdlog::warn("telegram {}: 429, waiting {} s as asked", method, wait.count());
+            if (on_call) on_call(method, outcome.error);
             if (chat_id) {
               limiter_.on_retry_after(*chat_id, wait, SendLimiter::Clock::now());
             } else {
@@ -151,6 +152,7 @@ asio::awaitable<ApiResult> BotApi::perform(std::string method, net::HttpRequest 
         }
       }
     }
+    if (on_call) on_call(method, outcome.error);
     const bool transient =
         outcome.error == ApiError::kNetwork || outcome.error == ApiError::kServer;
     if (!transient || !retry || attempt + 1 >= options_.max_attempts) break;
@@ -159,7 +161,6 @@ asio::awaitable<ApiResult> BotApi::perform(std::string method, net::HttpRequest 
                  outcome.description, attempt + 1, delay.count());
     co_await sleep(delay);
   }
-  if (on_call) on_call(method, outcome.error);
   co_return outcome;
 }
 

@@ -91,7 +91,8 @@ class BotApi final : public BotTransport {
                                                const nlohmann::json& reply_markup) override;
 
   SendLimiter& limiter() { return limiter_; }
-  // Called for every finished call: method, outcome (for metrics).
+  // Called for every HTTP exchange, retries included, with its outcome (for metrics); a 429 that
+  // is waited out comes as kRateLimited.
   std::function<void(std::string_view method, ApiError error)> on_call;
 
  private:

@@ -238,6 +238,7 @@ asio::awaitable<bool> Worker::download_result(const core::Job& job, const std::s
   request.max_response_bytes = kMaxResultBytes;
   request.timeout = std::chrono::minutes(5);
   auto response = co_await http_.send(std::move(request));
+  if (on_result_download) on_result_download(response.ok());
   if (!response.ok()) {
     spdlog::warn("job {}: result download failed: {} (HTTP {})", job.id, response.error,
                  response.status);
@@ -325,7 +326,10 @@ asio::awaitable<void> Worker::fail(core::Job& job, std::string_view reason_text,
       return std::pair<bool, std::optional<store::PendingCall>>{refunded, notice};
     });
   });
-  if (outcome.first && on_credits) on_credits("refunded", 1);
+  if (outcome.first && on_credits) {
+    const auto* spec = models_.find(model_of(job));  // the order charged this per video
+    on_credits("refunded", spec ? spec->credits : 1);
+  }
   if (outcome.second) {
     if (on_transition) on_transition(JobStatus::kFailed, job.age_s);
     std::vector<store::PendingCall> notice;

@@ -71,6 +71,7 @@ class Worker {
   // For metrics: a job reached `status`, after `seconds` since it was created.
   std::function<void(core::JobStatus status, double seconds)> on_transition;
   std::function<void(std::string_view what, std::int64_t credits)> on_credits;
+  std::function<void(bool ok)> on_result_download;  // each download of a provider's result
 
  private:
   boost::asio::awaitable<void> step(core::Job job);

@@ -7,10 +7,12 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <set>
 #include <thread>
 
 #include "fakes/fake_bot_api.hpp"
+#include "fakes/http_client.hpp"
 #include "fakes/self_signed_certificate.hpp"
 #include "integration/run_binary.hpp"
 #include "integration/scripted_seller.hpp"
@@ -338,6 +340,134 @@ TEST_P(BotPollingTest, RetryAfterIsHonouredAndBlockedUsersAreMarked) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, BotPollingTest, ::testing::Values(store::Backend::kSqlite),
                          backend_name);
+
+// GET /metrics of the running bot, and its JSON logs.
+class BotMetricsTest : public BotProcessTest {
+ protected:
+  // Every sample of a scrape by "name{labels}"; a line that is not the text format fails.
+  std::map<std::string, double> scrape() {
+    const auto response = fakes::http_get(base_url() + "/metrics");
+    EXPECT_EQ(response.status, 200) << response.error;
+    EXPECT_TRUE(response.header("content-type").value_or("").starts_with("text/plain; version=0.0.4"));
+    static const std::regex sample(
+        R"re(([a-zA-Z_:][a-zA-Z0-9_:]*(\{[a-zA-Z_][a-zA-Z0-9_]*="(\\.|[^"\\])*"(,[a-zA-Z_][a-zA-Z0-9_]*="(\\.|[^"\\])*")*\})?) (NaN|[+-]Inf|-?[0-9]+(\.[0-9]+)?(e[+-][0-9]+)?))re");
+    static const std::regex comment(R"(# (HELP|TYPE) [a-zA-Z_:][a-zA-Z0-9_:]* .*)");
+    std::map<std::string, double> samples;
+    std::istringstream body(response.body);
+    for (std::string line; std::getline(body, line);) {
+      std::smatch match;
+      if (std::regex_match(line, comment)) continue;
+      EXPECT_TRUE(std::regex_match(line, match, sample)) << "not the text format: " << line;
+      if (!match.empty()) samples[match[1]] = std::stod(match[6]);
+    }
+    return samples;
+  }
+  // Scrapes until the sample satisfies `done` (counters move just after a reply is sent);
+  // returns its last value, -1 when it never appeared.
+  double wait_until(const std::string& series, const std::function<bool(double)>& done) {
+    const auto until = std::chrono::steady_clock::now() + 10s;
+    double value = -1;
+    while (std::chrono::steady_clock::now() < until) {
+      auto samples = scrape();
+      if (samples.count(series)) value = samples[series];
+      if (value >= 0 && done(value)) break;
+      std::this_thread::sleep_for(100ms);
+    }
+    return value;
+  }
+  double wait_for(const std::string& series, double at_least) {
+    return wait_until(series, [at_least](double value) { return value >= at_least; });
+  }
+};
+
+TEST_P(BotMetricsTest, MetricsCountTheSellersTurnsWithoutNamingThem) {
+  auto bot = start("polling");
+  say("/start");
+  reply(1);
+  press(button(1, 0), message_id(1));
+  reply(2);
+  send_photo();
+  reply(3);
+  say("Термокружка");
+  reply(4);
+  press(button(4, 0), message_id(4));
+  reply(5);
+  press(button(5, 0), message_id(5));
+  reply(6);
+  press(button(6, 0, 0), message_id(6));  // 1 video
+  reply(7);
+  press(button(7, 0, 0), message_id(7));  // launch
+  reply(8);
+
+  EXPECT_GE(wait_for(R"(nc_telegram_calls_total{method="sendMessage",result="ok"})", 8), 8);
+  EXPECT_GE(wait_for(R"(nc_updates_handled_total{type="callback_query",outcome="handled"})", 5), 5);
+  EXPECT_EQ(wait_until("nc_send_queue_depth", [](double depth) { return depth == 0; }), 0);
+  const auto samples = scrape();
+  EXPECT_EQ(samples.at(R"(nc_updates_handled_total{type="message",outcome="handled"})"), 3);
+  EXPECT_EQ(samples.at(R"(nc_updates_received_total{type="message"})"), 3);
+  EXPECT_EQ(samples.at(R"(nc_update_handling_seconds_count{type="message"})"), 3);
+  EXPECT_EQ(samples.at(R"(nc_update_handling_seconds_bucket{type="message",le="+Inf"})"), 3);
+  EXPECT_EQ(samples.at(R"(nc_jobs{state="queued"})"), 1);
+  EXPECT_EQ(samples.at(R"(nc_jobs{state="done"})"), 0);  // every state, even when none
+  EXPECT_EQ(samples.at("nc_credits_charged_total"), 1);
+  EXPECT_GE(samples.at(R"(nc_telegram_calls_total{method="answerCallbackQuery",result="ok"})"), 5);
+  EXPECT_EQ(samples.count("nc_jobs_in_flight"), 0u);  // a bot runs no worker
+  bool build_info = false;
+  for (const auto& [series, value] : samples) {
+    build_info = build_info || (series.starts_with("nc_build_info{version=\"") && value == 1);
+    EXPECT_EQ(series.find(std::to_string(kSeller)), std::string::npos) << series;
+  }
+  EXPECT_TRUE(build_info);
+  EXPECT_EQ(bot->terminate(), 0) << log();
+}
+
+TEST_P(BotMetricsTest, TheWorkerReportsRendersDurationsAndRefunds) {
+  store::Users(db_.db()).upsert(kSeller, "seller", "ru", 0);
+  store::Ledger(db_.db()).grant(kSeller, 2, "g", "");
+  for (const auto& photo : {photo_, dir_.file("missing.jpg")}) {
+    auto result = run_binary({"enqueue", "--user", std::to_string(kSeller), "--photo", photo,
+                              "--text", "Кружка", "--charge"},
+                             {{"DATABASE_URL", db_.url()}});
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+  }
+  BackgroundProcess run({"run"}, env("polling"), dir_.file("bot.log"));
+  ASSERT_TRUE(fake_.wait_for_calls("deleteWebhook", 1, 15s)) << log();
+  EXPECT_EQ(wait_for(R"(nc_job_duration_seconds_count{state="done"})", 1), 1) << log();
+  EXPECT_EQ(wait_for(R"(nc_job_duration_seconds_count{state="failed"})", 1), 1) << log();
+  const auto samples = scrape();
+  EXPECT_EQ(samples.at(R"(nc_provider_calls_total{endpoint="render",result="ok"})"), 1);
+  EXPECT_EQ(samples.at("nc_credits_refunded_total"), 1);
+  EXPECT_EQ(samples.at("nc_credits_charged_total"), 0);  // charged by the enqueue command
+  EXPECT_EQ(samples.at(R"(nc_jobs{state="failed"})"), 1);
+  EXPECT_EQ(samples.count("nc_jobs_in_flight"), 1u);
+  EXPECT_EQ(samples.at(R"(nc_telegram_calls_total{method="sendVideo",result="ok"})"), 1);
+  EXPECT_EQ(run.terminate(), 0) << log();
+}
+
+TEST_P(BotMetricsTest, JsonLogsAreOneObjectPerLine) {
+  auto values = env("polling");
+  values["LOG_FORMAT"] = "json";
+  const auto log_path = dir_.file("json.log");
+  BackgroundProcess bot({"bot"}, values, log_path);
+  ASSERT_TRUE(fake_.wait_for_calls("deleteWebhook", 1, 15s)) << bot.log();
+  say("/start");
+  reply(1);
+  say("a \"quoted\" line\nand \\ more");
+  reply(2);
+  EXPECT_EQ(bot.terminate(), 0);
+  std::istringstream text(bot.log());
+  int lines = 0;
+  for (std::string line; std::getline(text, line); ++lines) {
+    ASSERT_TRUE(json::accept(line)) << line;
+    const auto entry = json::parse(line);
+    EXPECT_TRUE(entry["ts"].is_string() && entry["level"].is_string() && entry["msg"].is_string())
+        << line;
+    EXPECT_EQ(entry["logger"], "neurocards");
+  }
+  EXPECT_GE(lines, 5) << bot.log();
+}
+
+NC_BOTH_BACKENDS(BotMetricsTest);
 
 }  // namespace
 }  // namespace nc::testing

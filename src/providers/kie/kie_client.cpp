@@ -152,7 +152,9 @@ net::HttpRequest KieProvider::make_request(std::string method, std::string url,
 
 asio::awaitable<KieReply> KieProvider::exchange(net::HttpRequest request, KieCall call) {
   auto response = co_await http_.send(std::move(request));
-  co_return read_reply(response, call);
+  auto reply = read_reply(response, call);
+  if (on_call) on_call(call, reply.error.kind);
+  co_return reply;
 }
 
 asio::awaitable<SubmitResult> KieProvider::submit(const SubmitRequest& request) {

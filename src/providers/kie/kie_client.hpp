@@ -8,6 +8,7 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -50,6 +51,9 @@ class KieProvider final : public Provider {
   boost::asio::awaitable<UploadResult> upload_image(const std::string& local_path,
                                                     const std::string& unique_name) override;
   boost::asio::awaitable<std::optional<double>> account_balance() override;
+
+  // Called after every exchange with KIE with how it was classified (for metrics).
+  std::function<void(KieCall call, ErrorClass result)> on_call;
 
  private:
   net::HttpRequest make_request(std::string method, std::string url,

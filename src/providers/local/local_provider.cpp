@@ -95,6 +95,7 @@ void LocalProvider::start_render(const std::string& task_id) {
         });
         auto& state = renders_[task_id];
         state.running = false;
+        if (on_render) on_render(outcome.ok);
         if (!outcome.ok) {
           state.error = outcome.error;
           spdlog::error("local render {} failed: {}", task_id, outcome.error);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
+#include <functional>
 #include <map>
 #include <string>
 
@@ -25,6 +26,8 @@ class LocalProvider final : public Provider {
   boost::asio::awaitable<UploadResult> upload_image(const std::string& local_path,
                                                     const std::string& unique_name) override;
   boost::asio::awaitable<std::optional<double>> account_balance() override;
+
+  std::function<void(bool ok)> on_render;  // after each render (for metrics)
 
  private:
   struct Render {
