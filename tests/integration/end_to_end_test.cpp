@@ -71,15 +71,6 @@ class EndToEndTest : public ::testing::Test {
     return true;
   }
 
-  static bool eventually(const std::function<bool()>& condition, std::chrono::seconds limit) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (condition()) return true;
-      std::this_thread::sleep_for(100ms);
-    }
-    return condition();
-  }
-
   std::set<std::string> video_captions() {
     std::set<std::string> captions;
     for (const auto& call : telegram_.calls("sendVideo")) {
@@ -132,14 +123,7 @@ TEST_F(EndToEndTest, TheSeedsHandWrittenInsertIsPickedUpAndDelivered) {
   auto worker = start("worker", "worker.log");
   std::this_thread::sleep_for(1s);  // the worker is listening
   const auto inserted_at = std::chrono::steady_clock::now();
-  db_.db().execute(R"sql(
-INSERT INTO jobs (user_id, tg_user_id, idempotency_key, kind, template_id,
-                  input_photo_path, product_info, status)
-VALUES ((SELECT id FROM users WHERE tg_user_id = 6161), 6161,
-        'manual_test_' || extract(epoch from now())::text,
-        'reels', 'self', 'https://picsum.photos/1080/1920',
-        '{"text": "Test", "user_prompt": "A cinematic product showcase"}', 'queued');
-)sql");
+  db_.db().execute(seed_insert_sql(kSeller));
   ASSERT_TRUE(eventually([&] { return kie_->create_count() == 1; }, 10s)) << worker->log();
   EXPECT_LT(std::chrono::steady_clock::now() - inserted_at, 5s);  // NOTIFY, not a slow sweep
   EXPECT_EQ(kie_->created_tasks()[0].image_urls,

@@ -225,14 +225,7 @@ TEST(SeedSql, HandWrittenInsertIsAcceptedAndClaimable) {
   nc::testing::TestDatabase test_db(Backend::kPostgres);
   Users(test_db.db()).upsert(777, "seller", "ru", 0);
   auto waiter = test_db.db().make_job_waiter();
-  test_db.db().execute(R"sql(
-INSERT INTO jobs (user_id, tg_user_id, idempotency_key, kind, template_id,
-                  input_photo_path, product_info, status)
-VALUES ((SELECT id FROM users WHERE tg_user_id = 777), 777,
-        'manual_test_' || extract(epoch from now())::text,
-        'reels', 'self', 'https://picsum.photos/1080/1920',
-        '{"text": "Test", "user_prompt": "A cinematic product showcase"}', 'queued');
-)sql");
+  test_db.db().execute(nc::testing::seed_insert_sql(777));
   EXPECT_TRUE(waiter->wait(5s));
   JobQueue queue(test_db.db());
   auto claimed = queue.claim("w1", 10, 30s);

@@ -83,15 +83,6 @@ class KieWorkerTest : public ::testing::TestWithParam<store::Backend> {
     return true;
   }
 
-  static bool eventually(const std::function<bool()>& condition, std::chrono::seconds limit) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (condition()) return true;
-      std::this_thread::sleep_for(100ms);
-    }
-    return condition();
-  }
-
   TestDatabase db_;
   media::testing::TempDir dir_;
   std::string photo_;

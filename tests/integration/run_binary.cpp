@@ -4,8 +4,8 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,6 +14,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 extern char** environ;
 
@@ -45,22 +46,28 @@ CommandResult run_binary(const std::vector<std::string>& args,
   std::vector<std::string> argv_storage{binary_path()};
   argv_storage.insert(argv_storage.end(), args.begin(), args.end());
   std::vector<char*> argv;
-  for (auto& arg : argv_storage) argv.push_back(arg.data());
+  for (auto& arg : argv_storage)
+    argv.push_back(arg.data());
   argv.push_back(nullptr);
 
   // The child gets this process's environment minus settings, plus the ones the test gives,
   // and runs in a temp dir so no stray .env is read.
   std::vector<std::string> env_storage;
-  for (char** entry = environ; *entry; ++entry) env_storage.emplace_back(*entry);
-  for (const auto& [name, value] : env) env_storage.push_back(name + "=" + value);
+  for (char** entry = environ; *entry; ++entry)
+    env_storage.emplace_back(*entry);
+  for (const auto& [name, value] : env)
+    env_storage.push_back(name + "=" + value);
   std::vector<char*> envp;
-  for (auto& entry : env_storage) envp.push_back(entry.data());
+  for (auto& entry : env_storage)
+    envp.push_back(entry.data());
   envp.push_back(nullptr);
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
+  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
   posix_spawn_file_actions_addchdir_np(&actions, dir.c_str());
   pid_t pid = 0;
   const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
@@ -80,8 +87,10 @@ namespace {
 
 std::vector<std::string> child_environment(const std::map<std::string, std::string>& env) {
   std::vector<std::string> entries;
-  for (char** entry = environ; *entry; ++entry) entries.emplace_back(*entry);
-  for (const auto& [name, value] : env) entries.push_back(name + "=" + value);
+  for (char** entry = environ; *entry; ++entry)
+    entries.emplace_back(*entry);
+  for (const auto& [name, value] : env)
+    entries.push_back(name + "=" + value);
   return entries;
 }
 
@@ -94,15 +103,18 @@ BackgroundProcess::BackgroundProcess(const std::vector<std::string>& args,
   std::vector<std::string> argv_storage{binary_path()};
   argv_storage.insert(argv_storage.end(), args.begin(), args.end());
   std::vector<char*> argv;
-  for (auto& arg : argv_storage) argv.push_back(arg.data());
+  for (auto& arg : argv_storage)
+    argv.push_back(arg.data());
   argv.push_back(nullptr);
   auto env_storage = child_environment(env);
   std::vector<char*> envp;
-  for (auto& entry : env_storage) envp.push_back(entry.data());
+  for (auto& entry : env_storage)
+    envp.push_back(entry.data());
   envp.push_back(nullptr);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_addopen(&actions, 1, log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND,
+                                   0644);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
   const int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
@@ -143,7 +155,9 @@ bool BackgroundProcess::running() {
   return !reaped_;
 }
 
-std::string BackgroundProcess::log() const { return slurp(log_path_); }
+std::string BackgroundProcess::log() const {
+  return slurp(log_path_);
+}
 
 unsigned short free_port() {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -156,6 +170,15 @@ unsigned short free_port() {
   ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
   ::close(fd);
   return ntohs(address.sin_port);
+}
+
+bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return condition();
 }
 
 }  // namespace nc::testing

@@ -2,6 +2,8 @@
 // its exit code and output: black-box tests of the command line.
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -36,6 +38,9 @@ class BackgroundProcess {
   bool reaped_ = false;
   std::string log_path_;
 };
+
+// Polls `condition` every 100 ms until it holds or `limit` passes; returns the last answer.
+bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds limit);
 
 // A TCP port nothing listens on right now.
 unsigned short free_port();

@@ -58,4 +58,17 @@ std::unique_ptr<store::Database> TestDatabase::open_another() const {
   return store::open_database(url_);
 }
 
+std::string seed_insert_sql(std::int64_t tg_user_id) {
+  const auto user = std::to_string(tg_user_id);
+  return R"sql(
+INSERT INTO jobs (user_id, tg_user_id, idempotency_key, kind, template_id,
+                  input_photo_path, product_info, status)
+VALUES ((SELECT id FROM users WHERE tg_user_id = )sql" +
+         user + "), " + user + R"sql(,
+        'manual_test_' || extract(epoch from now())::text,
+        'reels', 'self', 'https://picsum.photos/1080/1920',
+        '{"text": "Test", "user_prompt": "A cinematic product showcase"}', 'queued');
+)sql";
+}
+
 }  // namespace nc::testing

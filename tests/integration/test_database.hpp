@@ -31,6 +31,10 @@ class TestDatabase {
   std::unique_ptr<store::Database> database_;
 };
 
+// The earlier system's hand-written job INSERT (from its operators' notes), verbatim apart from
+// the Telegram user id; operators still paste it into psql.
+std::string seed_insert_sql(std::int64_t tg_user_id);
+
 // The PostgreSQL cluster's URL with the database name replaced.
 std::string pg_url_for(const std::string& database_name);
 
