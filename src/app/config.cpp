@@ -37,23 +37,24 @@ void expect_one_of(const std::string& name, const std::string& value,
     if (value == option) return;
   }
   std::string list;
-  for (const char* option : allowed) list += (list.empty() ? "" : ", ") + std::string(option);
+  for (const char* option : allowed)
+    list += (list.empty() ? "" : ", ") + std::string(option);
   throw ConfigError(fmt::format("{}='{}' is not valid: expected one of {}", name, value, list));
 }
 
 void expect_url(const std::string& name, const std::string& value) {
   static const std::regex url(R"(^https?://[^\s/?#]+(:[0-9]+)?(/[^\s]*)?$)");
   if (!std::regex_match(value, url)) {
-    throw ConfigError(fmt::format("{}='{}' is not valid: expected a URL like https://host[:port]",
-                                  name, value));
+    throw ConfigError(
+        fmt::format("{}='{}' is not valid: expected a URL like https://host[:port]", name, value));
   }
 }
 
 void expect_readable_file(const std::string& name, const std::string& path) {
   std::ifstream file(path);
   if (!file) {
-    throw ConfigError(fmt::format("{}='{}' cannot be read: expected the path of a PEM file", name,
-                                  path));
+    throw ConfigError(
+        fmt::format("{}='{}' cannot be read: expected the path of a PEM file", name, path));
   }
 }
 
@@ -153,7 +154,8 @@ Values process_environment() {
 Values merge_sources(const Values& dotenv, const Values& environment, const Values& flags) {
   Values merged = dotenv;
   for (const auto& source : {&environment, &flags}) {
-    for (const auto& [name, value] : *source) merged[name] = value;
+    for (const auto& [name, value] : *source)
+      merged[name] = value;
   }
   return merged;
 }
@@ -165,108 +167,157 @@ Config parse_config(const Values& values, Needs needs) {
   };
   const bool bot = needs == Needs::kBot || needs == Needs::kAll;
   const bool worker = needs == Needs::kWorker || needs == Needs::kAll;
+  // Every setting is checked, so one start-up tells the operator everything that is wrong.
+  std::vector<std::string> problems;
+  auto check = [&problems](const auto& step) {
+    try {
+      step();
+    } catch (const ConfigError& error) {
+      problems.emplace_back(error.what());
+    }
+  };
 
   config.bot_token = get("BOT_TOKEN", "");
-  if (bot || worker) {
-    static const std::regex token(R"(^[0-9]{3,}:[A-Za-z0-9_-]{20,}$)");
-    if (config.bot_token.empty()) {
-      throw ConfigError(
-          "BOT_TOKEN is not set: expected the token @BotFather gave you, e.g. "
-          "BOT_TOKEN=123456:ABC-DEF… in .env");
+  check([&] {
+    if (bot || worker) {
+      static const std::regex token(R"(^[0-9]{3,}:[A-Za-z0-9_-]{20,}$)");
+      if (config.bot_token.empty()) {
+        throw ConfigError(
+            "BOT_TOKEN is not set: expected the token @BotFather gave you, e.g. "
+            "BOT_TOKEN=123456:ABC-DEF… in .env");
+      }
+      if (!std::regex_match(config.bot_token, token)) {
+        throw ConfigError(
+            "BOT_TOKEN is not a bot token: expected <digits>:<secret> as given by "
+            "@BotFather (value not shown)");
+      }
     }
-    if (!std::regex_match(config.bot_token, token)) {
-      throw ConfigError("BOT_TOKEN is not a bot token: expected <digits>:<secret> as given by "
-                        "@BotFather (value not shown)");
-    }
-  }
+  });
+
   config.telegram_api_url = get("TELEGRAM_API_URL", config.telegram_api_url);
-  expect_url("TELEGRAM_API_URL", config.telegram_api_url);
+  check([&] { expect_url("TELEGRAM_API_URL", config.telegram_api_url); });
   if (config.telegram_api_url.ends_with('/')) config.telegram_api_url.pop_back();
 
   config.public_base_url = get("PUBLIC_BASE_URL", "");
-  if (!config.public_base_url.empty()) {
-    expect_url("PUBLIC_BASE_URL", config.public_base_url);
-    if (config.public_base_url.ends_with('/')) config.public_base_url.pop_back();
-  }
+  check([&] {
+    if (!config.public_base_url.empty()) {
+      expect_url("PUBLIC_BASE_URL", config.public_base_url);
+      if (config.public_base_url.ends_with('/')) config.public_base_url.pop_back();
+    }
+  });
   config.bot_mode = get("BOT_MODE", config.public_base_url.empty() ? "polling" : "webhook");
-  expect_one_of("BOT_MODE", config.bot_mode, {"webhook", "polling"});
-  if (bot && config.bot_mode == "webhook" && config.public_base_url.empty()) {
-    throw ConfigError("BOT_MODE=webhook needs PUBLIC_BASE_URL: expected the public https address "
-                      "Telegram can reach, e.g. https://bot.example.com");
-  }
+  check([&] { expect_one_of("BOT_MODE", config.bot_mode, {"webhook", "polling"}); });
+  check([&] {
+    if (bot && config.bot_mode == "webhook" && config.public_base_url.empty()) {
+      throw ConfigError(
+          "BOT_MODE=webhook needs PUBLIC_BASE_URL: expected the public https address "
+          "Telegram can reach, e.g. https://bot.example.com");
+    }
+  });
 
   config.http_host = get("HTTP_HOST", config.http_host);
-  config.http_port = parse_int<int>("HTTP_PORT", get("HTTP_PORT", "10000"), 0, 65535);
+  check(
+      [&] { config.http_port = parse_int<int>("HTTP_PORT", get("HTTP_PORT", "10000"), 0, 65535); });
   config.tls_cert = get("TLS_CERT", "");
   config.tls_key = get("TLS_KEY", "");
-  if (config.tls_cert.empty() != config.tls_key.empty()) {
-    throw ConfigError("TLS_CERT and TLS_KEY go together: expected both PEM file paths, or neither");
-  }
-  if (!config.tls_cert.empty()) {
-    expect_readable_file("TLS_CERT", config.tls_cert);
-    expect_readable_file("TLS_KEY", config.tls_key);
-  }
+  check([&] {
+    if (config.tls_cert.empty() != config.tls_key.empty()) {
+      throw ConfigError(
+          "TLS_CERT and TLS_KEY go together: expected both PEM file paths, or neither");
+    }
+    if (!config.tls_cert.empty()) {
+      expect_readable_file("TLS_CERT", config.tls_cert);
+      expect_readable_file("TLS_KEY", config.tls_key);
+    }
+  });
 
   config.webhook_secret = get("WEBHOOK_SECRET", "");
   static const std::regex secret("^[A-Za-z0-9_-]{1,256}$");
-  if (!config.webhook_secret.empty() && !std::regex_match(config.webhook_secret, secret)) {
-    throw ConfigError("WEBHOOK_SECRET is not valid: expected 1-256 characters of A-Z a-z 0-9 _ - "
-                      "(value not shown)");
-  }
+  check([&] {
+    if (!config.webhook_secret.empty() && !std::regex_match(config.webhook_secret, secret)) {
+      throw ConfigError(
+          "WEBHOOK_SECRET is not valid: expected 1-256 characters of A-Z a-z 0-9 _ - "
+          "(value not shown)");
+    }
+  });
 
   config.data_dir = get("DATA_DIR", config.data_dir);
   config.database_url = get("DATABASE_URL", "sqlite:" + config.data_dir + "/neurocards.db");
-  if (!config.database_url.starts_with("sqlite:") &&
-      !config.database_url.starts_with("postgresql://") &&
-      !config.database_url.starts_with("postgres://")) {
-    throw ConfigError("DATABASE_URL is not valid: expected sqlite:PATH or "
-                      "postgresql://user:pass@host:port/db (value not shown)");
-  }
+  check([&] {
+    if (!config.database_url.starts_with("sqlite:") &&
+        !config.database_url.starts_with("postgresql://") &&
+        !config.database_url.starts_with("postgres://")) {
+      throw ConfigError(
+          "DATABASE_URL is not valid: expected sqlite:PATH or "
+          "postgresql://user:pass@host:port/db (value not shown)");
+    }
+  });
 
   config.kie_api_key = get("KIE_API_KEY", "");
   config.provider = get("PROVIDER", config.kie_api_key.empty() ? "local" : "kie");
-  expect_one_of("PROVIDER", config.provider, {"kie", "local"});
-  if (worker && config.provider == "kie" && config.kie_api_key.empty()) {
-    throw ConfigError("PROVIDER=kie needs KIE_API_KEY: expected the API key from kie.ai "
-                      "(or PROVIDER=local to render videos on this machine)");
-  }
+  check([&] { expect_one_of("PROVIDER", config.provider, {"kie", "local"}); });
+  check([&] {
+    if (worker && config.provider == "kie" && config.kie_api_key.empty()) {
+      throw ConfigError(
+          "PROVIDER=kie needs KIE_API_KEY: expected the API key from kie.ai "
+          "(or PROVIDER=local to render videos on this machine)");
+    }
+  });
   config.kie_api_url = get("KIE_API_URL", config.kie_api_url);
-  expect_url("KIE_API_URL", config.kie_api_url);
+  check([&] { expect_url("KIE_API_URL", config.kie_api_url); });
   config.kie_upload_url = get("KIE_UPLOAD_URL", config.kie_upload_url);
-  expect_url("KIE_UPLOAD_URL", config.kie_upload_url);
+  check([&] { expect_url("KIE_UPLOAD_URL", config.kie_upload_url); });
   config.video_model = get("VIDEO_MODEL", config.video_model);
 
   const std::string admins = get("ADMIN_IDS", "");
   std::size_t start = 0;
-  while (start < admins.size()) {
-    auto comma = admins.find(',', start);
-    if (comma == std::string::npos) comma = admins.size();
-    const std::string id = trim(std::string_view(admins).substr(start, comma - start));
-    if (!id.empty()) {
-      try {
-        config.admin_ids.push_back(parse_int<std::int64_t>("ADMIN_IDS", id, 1, INT64_MAX));
-      } catch (const ConfigError&) {
-        throw ConfigError(fmt::format(
-            "ADMIN_IDS='{}' is not valid: expected comma-separated Telegram user ids, e.g. "
-            "12345,67890",
-            admins));
+  check([&] {
+    while (start < admins.size()) {
+      auto comma = admins.find(',', start);
+      if (comma == std::string::npos) comma = admins.size();
+      const std::string id = trim(std::string_view(admins).substr(start, comma - start));
+      if (!id.empty()) {
+        try {
+          config.admin_ids.push_back(parse_int<std::int64_t>("ADMIN_IDS", id, 1, INT64_MAX));
+        } catch (const ConfigError&) {
+          throw ConfigError(fmt::format(
+              "ADMIN_IDS='{}' is not valid: expected comma-separated Telegram user ids, e.g. "
+              "12345,67890",
+              admins));
+        }
       }
+      start = comma + 1;
     }
-    start = comma + 1;
-  }
+  });
 
-  config.start_credits =
-      parse_int<std::int64_t>("START_CREDITS", get("START_CREDITS", "0"), 0, 1'000'000);
-  config.worker_concurrency =
-      parse_int<int>("WORKER_CONCURRENCY", get("WORKER_CONCURRENCY", "64"), 1, 100'000);
-  config.operator_pause_seconds =
-      parse_int<int>("OPERATOR_PAUSE_SECONDS", get("OPERATOR_PAUSE_SECONDS", "120"), 1, 24 * 3600);
-  config.job_deadline_minutes =
-      parse_int<int>("JOB_DEADLINE_MINUTES", get("JOB_DEADLINE_MINUTES", "20"), 1, 7 * 24 * 60);
+  check([&] {
+    config.start_credits =
+        parse_int<std::int64_t>("START_CREDITS", get("START_CREDITS", "0"), 0, 1'000'000);
+  });
+  check([&] {
+    config.worker_concurrency =
+        parse_int<int>("WORKER_CONCURRENCY", get("WORKER_CONCURRENCY", "64"), 1, 100'000);
+  });
+  check([&] {
+    config.operator_pause_seconds = parse_int<int>(
+        "OPERATOR_PAUSE_SECONDS", get("OPERATOR_PAUSE_SECONDS", "120"), 1, 24 * 3600);
+  });
+  check([&] {
+    config.job_deadline_minutes =
+        parse_int<int>("JOB_DEADLINE_MINUTES", get("JOB_DEADLINE_MINUTES", "20"), 1, 7 * 24 * 60);
+  });
   config.log_level = get("LOG_LEVEL", config.log_level);
-  expect_one_of("LOG_LEVEL", config.log_level, {"trace", "debug", "info", "warn", "error"});
+  check([&] {
+    expect_one_of("LOG_LEVEL", config.log_level, {"trace", "debug", "info", "warn", "error"});
+  });
   config.log_format = get("LOG_FORMAT", config.log_format);
-  expect_one_of("LOG_FORMAT", config.log_format, {"text", "json"});
+  check([&] { expect_one_of("LOG_FORMAT", config.log_format, {"text", "json"}); });
+  if (!problems.empty()) {
+    std::string all;
+    for (const auto& problem : problems)
+      all += (all.empty() ? "" : "\n") + problem;
+    throw ConfigError(all);
+  }
   return config;
 }
 

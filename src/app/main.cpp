@@ -1,9 +1,10 @@
 // neurocards: one binary, one subcommand per process role. This is the composition root: it
 // reads the configuration and hands each command what it needs.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <iostream>
+#include <sstream>
 
 #include "app/admin_command.hpp"
 #include "app/build_info.hpp"
@@ -53,7 +54,11 @@ int main(int argc, char** argv) {
       setup_logging(config.log_level, config.log_format);
       exit_code = command(config);
     } catch (const ConfigError& error) {
-      std::cerr << "configuration error: " << error.what() << '\n';
+      // One line per wrong or missing setting.
+      std::istringstream problems(error.what());
+      for (std::string line; std::getline(problems, line);) {
+        std::cerr << "configuration error: " << line << '\n';
+      }
       exit_code = 2;
     } catch (const nc::store::DbError& error) {
       std::cerr << "database error: " << error.what() << '\n';

@@ -110,6 +110,23 @@ TEST(Cli, BadSettingStopsWithOneLine) {
             "from 1 to 100000\n");
 }
 
+TEST(Cli, EveryWrongSettingGetsItsOwnLine) {
+  auto result = run_binary({"run"}, {{"BOT_TOKEN", ""},
+                                     {"HTTP_PORT", "http"},
+                                     {"PROVIDER", "kie"},
+                                     {"KIE_API_KEY", ""},
+                                     {"LOG_FORMAT", "xml"}});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(result.err,
+            "configuration error: BOT_TOKEN is not set: expected the token @BotFather gave you, "
+            "e.g. BOT_TOKEN=123456:ABC-DEF… in .env\n"
+            "configuration error: HTTP_PORT='http' is not valid: expected a whole number from 0 "
+            "to 65535\n"
+            "configuration error: PROVIDER=kie needs KIE_API_KEY: expected the API key from "
+            "kie.ai (or PROVIDER=local to render videos on this machine)\n"
+            "configuration error: LOG_FORMAT='xml' is not valid: expected one of text, json\n");
+}
+
 TEST(Cli, ProviderBalanceReadsTheKieAccount) {
   nc::fakes::FakeKie kie;
   kie.start();
