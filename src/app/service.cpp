@@ -8,14 +8,10 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "app/build_info.hpp"
-#include "bot/bot_front.hpp"
-#include "bot/dispatcher.hpp"
-#include "bot/router.hpp"
+#include "app/wiring.hpp"
 #include "core/models.hpp"
 #include "core/templates.hpp"
 #include "net/blocking_pool.hpp"
@@ -23,7 +19,6 @@
 #include "net/http_client.hpp"
 #include "net/http_server.hpp"
 #include "store/ids.hpp"
-#include "store/migrations.hpp"
 #include "store/settings.hpp"
 #include "telegram/outbox_sender.hpp"
 #include "telegram/poller.hpp"
@@ -40,20 +35,6 @@ namespace nc::app {
 namespace {
 
 namespace asio = boost::asio;
-
-core::TemplateCatalog load_templates() {
-  auto catalog = core::TemplateCatalog::defaults();
-  const std::filesystem::path file = "templates/templates.toml";
-  if (std::filesystem::exists(file)) {
-    std::ifstream in(file);
-    std::stringstream text;
-    text << in.rdbuf();
-    catalog.apply_toml(text.str(), file.string());
-    spdlog::info("video formats: {} (with overrides from {})", catalog.all().size(),
-                 file.string());
-  }
-  return catalog;
-}
 
 net::HttpServerResponse text_response(int status, std::string body) {
   net::HttpServerResponse response;
@@ -85,9 +66,7 @@ int run_service(const Config& config, Roles roles) {
                roles.worker ? "worker" : "");
   std::filesystem::create_directories(config.data_dir);
 
-  auto database = store::open_database(config.database_url);
-  const auto migrated = store::migrate(*database);
-  spdlog::info("store {} at schema version {}", database->describe(), migrated.version_after);
+  auto database = open_migrated_store(config);
 
   asio::io_context io(1);
   net::BlockingPool pool(4);
@@ -98,13 +77,9 @@ int run_service(const Config& config, Roles roles) {
 
   const auto catalog = load_templates();
   const auto models = core::ModelRegistry::defaults();
-  bot::Router router(bot::BotDeps{catalog, models,
-                                  bot::BotSettings{.admin_ids = config.admin_ids,
-                                                   .start_credits = config.start_credits,
-                                                   .default_model = config.video_model}});
-  bot::Dispatcher dispatcher(*database, router, owner);
-  telegram::OutboxSender sender(io, api, *database, pool, owner);
-  bot::BotFront front(api, dispatcher, sender, pool, config.data_dir);
+  Conversation conversation(io, api, *database, pool, catalog, models, config, owner);
+  auto& sender = conversation.sender;
+  auto& front = conversation.front;
 
   net::HttpServer server(io, net::HttpServerOptions{.host = config.http_host,
                                                     .port = static_cast<unsigned short>(config.http_port),
@@ -217,14 +192,7 @@ int run_service(const Config& config, Roles roles) {
     }
     worker = std::make_unique<worker::Worker>(
         io, *database, pool, *provider, api, sender, http, models, catalog, worker_messages,
-        worker::WorkerOptions{.owner = owner,
-                              .concurrency = config.worker_concurrency,
-                              .data_dir = config.data_dir,
-                              .public_base_url = config.public_base_url,
-                              .link_secret = link_secret,
-                              .callback_secret = callback_secret,
-                              .default_model = config.video_model,
-                              .admin_ids = config.admin_ids});
+        worker_options(config, owner, link_secret, callback_secret));
     if (!roles.bot) asio::co_spawn(io, sender.sweep_forever(std::chrono::seconds(5)), asio::detached);
     asio::co_spawn(io, worker->run(), [&](std::exception_ptr error) {
       if (error) spdlog::critical("the worker stopped unexpectedly");
