@@ -121,6 +121,7 @@ asio::awaitable<void> Worker::submit(core::Job& job) {
                                : std::atoi(core::ModelRegistry::pick_duration(*model, format->duration_s).c_str());
   request.title = input.product;
   request.template_id = format->id;
+  request.take = job.batch_index - 1;
   if (!options_.public_base_url.empty() && provider_.name() != "local") {
     request.callback_url =
         providers::kie::callback_url(options_.public_base_url, job.id, options_.callback_secret);
