@@ -9,6 +9,7 @@
 #include "app/admin_command.hpp"
 #include "app/build_info.hpp"
 #include "app/config.hpp"
+#include "app/demo/demo_command.hpp"
 #include "app/logging.hpp"
 #include "app/service.hpp"
 #include "store/database.hpp"
@@ -92,6 +93,7 @@ int main(int argc, char** argv) {
       });
   add_admin_commands(app, run_with_store);
   add_enqueue_command(app, run_with_store);
+  add_demo_command(app, exit_code);
 
   try {
     app.parse(argc, argv);

@@ -10,15 +10,11 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "app/build_info.hpp"
 #include "app/service_metrics.hpp"
-#include "bot/bot_front.hpp"
-#include "bot/dispatcher.hpp"
-#include "bot/router.hpp"
+#include "app/wiring.hpp"
 #include "bot/worker_messages.hpp"
 #include "core/models.hpp"
 #include "core/templates.hpp"
@@ -32,7 +28,6 @@
 #include "providers/kie/kie_client.hpp"
 #include "providers/local/local_provider.hpp"
 #include "store/ids.hpp"
-#include "store/migrations.hpp"
 #include "store/settings.hpp"
 #include "telegram/outbox_sender.hpp"
 #include "telegram/poller.hpp"
@@ -44,20 +39,6 @@ namespace nc::app {
 namespace {
 
 namespace asio = boost::asio;
-
-core::TemplateCatalog load_templates() {
-  auto catalog = core::TemplateCatalog::defaults();
-  const std::filesystem::path file = "templates/templates.toml";
-  if (std::filesystem::exists(file)) {
-    std::ifstream in(file);
-    std::stringstream text;
-    text << in.rdbuf();
-    catalog.apply_toml(text.str(), file.string());
-    spdlog::info("video formats: {} (with overrides from {})", catalog.all().size(),
-                 file.string());
-  }
-  return catalog;
-}
 
 net::HttpServerResponse text_response(int status, std::string body) {
   net::HttpServerResponse response;
@@ -107,9 +88,7 @@ int run_service(const Config& config, Roles roles) {
                roles.worker ? "worker" : "");
   std::filesystem::create_directories(config.data_dir);
 
-  auto database = store::open_database(config.database_url);
-  const auto migrated = store::migrate(*database);
-  spdlog::info("store {} at schema version {}", database->describe(), migrated.version_after);
+  auto database = open_migrated_store(config);
 
   obs::Registry registry;  // outlives every part that reports to it
   ServiceMetrics metrics(registry);
@@ -123,14 +102,10 @@ int run_service(const Config& config, Roles roles) {
 
   const auto catalog = load_templates();
   const auto models = core::ModelRegistry::defaults();
-  bot::Router router(bot::BotDeps{catalog, models,
-                                  bot::BotSettings{.admin_ids = config.admin_ids,
-                                                   .start_credits = config.start_credits,
-                                                   .default_model = config.video_model}});
-  bot::Dispatcher dispatcher(*database, router, owner);
-  telegram::OutboxSender sender(io, api, *database, pool, owner);
-  bot::BotFront front(api, dispatcher, sender, pool, config.data_dir);
-  metrics.watch(dispatcher);
+  Conversation conversation(io, api, *database, pool, catalog, models, config, owner);
+  auto& sender = conversation.sender;
+  auto& front = conversation.front;
+  metrics.watch(conversation.dispatcher);
   metrics.watch(sender);
   metrics.watch(front);
   CountingSink intake(front, metrics);  // intake hands updates here: counted, then handled
@@ -249,17 +224,7 @@ int run_service(const Config& config, Roles roles) {
     }
     worker = std::make_unique<worker::Worker>(
         io, *database, pool, *provider, api, sender, http, models, catalog, worker_messages,
-        worker::WorkerOptions{
-            .owner = owner,
-            .concurrency = config.worker_concurrency,
-            .deadline = std::chrono::minutes(config.job_deadline_minutes),
-            .data_dir = config.data_dir,
-            .public_base_url = config.public_base_url,
-            .link_secret = link_secret,
-            .callback_secret = callback_secret,
-            .default_model = config.video_model,
-            .admin_ids = config.admin_ids,
-            .operator_pause = std::chrono::seconds(config.operator_pause_seconds)});
+        worker_options(config, owner, link_secret, callback_secret));
     metrics.watch(*worker);
     metrics.watch(*provider);
     if (!roles.bot) asio::co_spawn(io, sender.sweep_forever(std::chrono::seconds(5)), asio::detached);

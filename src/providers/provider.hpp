@@ -54,6 +54,7 @@ struct SubmitRequest {
   // For providers that render locally: the product's name for the title and the format id.
   std::string title;
   std::string template_id;
+  int take = 0;  // which video of its batch, from 0: a local render varies its camera by it
 };
 
 struct SubmitResult {

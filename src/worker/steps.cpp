@@ -111,6 +111,7 @@ asio::awaitable<void> Worker::submit(core::Job& job) {
     co_return;
   }
   auto request = make_submit_request(job.id, *model, *format, job.product_info, image_url);
+  request.take = job.batch_index - 1;  // each video of a batch looks different
   if (!options_.public_base_url.empty() && provider_.name() != "local") {
     request.callback_url =
         providers::kie::callback_url(options_.public_base_url, job.id, options_.callback_secret);

@@ -37,7 +37,7 @@ std::string binary_path() {
 }
 
 CommandResult run_binary(const std::vector<std::string>& args,
-                         const std::map<std::string, std::string>& env) {
+                         const std::map<std::string, std::string>& env, Environment base) {
   const auto dir = std::filesystem::temp_directory_path() /
                    ("nc-run-" + std::to_string(::getpid()) + "-" + std::to_string(std::rand()));
   std::filesystem::create_directories(dir);
@@ -50,13 +50,13 @@ CommandResult run_binary(const std::vector<std::string>& args,
     argv.push_back(arg.data());
   argv.push_back(nullptr);
 
-  // The child gets this process's environment minus settings, plus the ones the test gives,
+  // The child gets this process's environment (or none), plus the variables the test gives,
   // and runs in a temp dir so no stray .env is read.
   std::vector<std::string> env_storage;
-  for (char** entry = environ; *entry; ++entry)
-    env_storage.emplace_back(*entry);
-  for (const auto& [name, value] : env)
-    env_storage.push_back(name + "=" + value);
+  if (base == Environment::kInherited) {
+    for (char** entry = environ; *entry; ++entry) env_storage.emplace_back(*entry);
+  }
+  for (const auto& [name, value] : env) env_storage.push_back(name + "=" + value);
   std::vector<char*> envp;
   for (auto& entry : env_storage)
     envp.push_back(entry.data());

@@ -44,7 +44,10 @@ bool eventually(const std::function<bool()>& condition, std::chrono::millisecond
 
 // A TCP port nothing listens on right now.
 unsigned short free_port();
+// kInherited: this process's environment plus `env`; kOnlyGiven: `env` alone (a fresh machine).
+enum class Environment { kInherited, kOnlyGiven };
 CommandResult run_binary(const std::vector<std::string>& args,
-                         const std::map<std::string, std::string>& env);
+                         const std::map<std::string, std::string>& env,
+                         Environment base = Environment::kInherited);
 
 }  // namespace nc::testing

@@ -46,6 +46,31 @@ TEST(LocalRenderMood, EveryTemplateHasItsOwnLookAndUnknownOnesFallBack) {
   EXPECT_EQ(mood_for("self").shake_px, 0);
 }
 
+TEST(LocalRenderMood, EachTakeOfABatchMovesTheCameraDifferently) {
+  const Mood studio = mood_for("studio_360");
+  EXPECT_TRUE(same_mood(for_take(studio, 0), studio));
+  EXPECT_TRUE(same_mood(for_take(studio, 3), studio));  // takes repeat after three
+  const Mood backwards = for_take(studio, 1);
+  EXPECT_EQ(backwards.zoom_from, studio.zoom_to);
+  EXPECT_EQ(backwards.zoom_to, studio.zoom_from);
+  EXPECT_EQ(backwards.pan_x_from, 0.9);
+  EXPECT_EQ(backwards.pan_x_to, 0.1);
+  const Mood mirrored = for_take(studio, 2);
+  EXPECT_DOUBLE_EQ(mirrored.pan_x_from, 0.75);
+  EXPECT_DOUBLE_EQ(mirrored.pan_x_to, 0.25);
+  EXPECT_EQ(mirrored.zoom_from, studio.zoom_from);
+  // A camera that does not pan drifts sideways on take 2.
+  EXPECT_DOUBLE_EQ(for_take(mood_for("self"), 2).pan_x_from, 0.35);
+  EXPECT_DOUBLE_EQ(for_take(mood_for("self"), 2).pan_x_to, 0.65);
+  for (auto id : {"studio_360", "unboxing", "lifestyle", "ugc_review", "feature_closeup", "self"}) {
+    const Mood mood = mood_for(id);
+    EXPECT_FALSE(same_mood(for_take(mood, 0), for_take(mood, 1))) << id;
+    EXPECT_FALSE(same_mood(for_take(mood, 0), for_take(mood, 2))) << id;
+    EXPECT_FALSE(same_mood(for_take(mood, 1), for_take(mood, 2))) << id;
+    EXPECT_EQ(for_take(mood, 2).saturation, mood.saturation) << id;  // the look stays
+  }
+}
+
 TEST(LocalRenderTitle, CleanTitleNormalisesAndCutsAtAWord) {
   EXPECT_EQ(clean_title("  Кружка\n\t «Утро»  "), "Кружка «Утро»");
   EXPECT_EQ(clean_title("a\x01"

@@ -68,7 +68,8 @@ asio::awaitable<SubmitResult> LocalProvider::submit(const SubmitRequest& request
   std::ofstream(request_path(result.task_id))
       << nlohmann::json{{"photo", photo},
                         {"title", request.title},
-                        {"template_id", request.template_id}}
+                        {"template_id", request.template_id},
+                        {"take", request.take}}
              .dump();
   start_render(result.task_id);
   co_return result;
@@ -90,6 +91,7 @@ void LocalProvider::start_render(const std::string& task_id) {
           render.photo_path = saved.value("photo", "");
           render.title = saved.value("title", "");
           render.template_id = saved.value("template_id", "self");
+          render.take = saved.value("take", 0);
           render.out_path = output_path(task_id);
           return media::render_product_video(render);
         });

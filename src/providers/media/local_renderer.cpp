@@ -3,7 +3,6 @@
 #include "providers/media/local_renderer.hpp"
 
 #include <fmt/format.h>
-#include <stdlib.h>
 
 #include <algorithm>
 #include <cmath>
@@ -11,6 +10,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "core/scratch_dir.hpp"
 #include "providers/media/mood.hpp"
 #include "providers/media/process.hpp"
 #include "providers/media/reframe.hpp"
@@ -25,30 +25,6 @@ namespace {
 constexpr int kTitleBottomMargin = 380;
 constexpr double kTitleFadeStart = 0.4;
 constexpr double kTitleFadeLength = 0.8;
-
-// A scratch folder next to the output (same disk, so the final rename is atomic), removed
-// however the render ends.
-class WorkDir {
- public:
-  explicit WorkDir(const fs::path& near) {
-    std::string pattern = (near / ".render-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      throw std::runtime_error("Could not create a work folder in " + near.string() +
-                               ". Check that it exists and is writable.");
-    }
-    path_ = pattern;
-  }
-  WorkDir(const WorkDir&) = delete;
-  WorkDir& operator=(const WorkDir&) = delete;
-  ~WorkDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 // Colour grade, vignette and a darker bottom behind the title, baked into the still once so
 // ffmpeg does no per-frame colour work.
@@ -134,11 +110,12 @@ RenderResult render_product_video(const RenderRequest& request) {
         fmt::format("A local render must last 1 to 60 seconds, not {}.", request.duration_s));
   }
   if (request.out_path.empty()) return fail("The render request has no output path.");
-  Mood mood = mood_for(request.template_id);
+  Mood mood = for_take(mood_for(request.template_id), request.take);
 
   try {
     fs::path out = fs::absolute(request.out_path);
-    WorkDir work(out.parent_path());
+    // Scratch next to the output (same disk, so the final rename is atomic).
+    core::ScratchDir work(out.parent_path(), ".render-");
     std::string framed = (work.path() / "framed.jpg").string();
     std::string still = (work.path() / "still.jpg").string();
     std::string title_png = (work.path() / "title.png").string();

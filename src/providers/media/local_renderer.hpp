@@ -13,6 +13,7 @@ struct RenderRequest {
   std::string photo_path;
   std::string title;                  // drawn near the bottom; empty draws none
   std::string template_id = "self";   // picks the mood, see mood.hpp
+  int take = 0;                       // which video of a batch: moves the camera, see for_take
   std::string out_path;               // where the MP4 goes; its folder must exist
   double duration_s = 7;              // 1-60
   std::chrono::seconds timeout{120};  // for ffmpeg; the job fails past it

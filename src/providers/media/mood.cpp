@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <utility>
 
 namespace nc::media {
 
@@ -54,6 +56,24 @@ Mood mood_for(std::string_view template_id) {
     mood.blue = 1.05;
     mood.contrast = 1.12;
     mood.vignette = 0.45;
+  }
+  return mood;
+}
+
+Mood for_take(Mood mood, int take) {
+  constexpr double kDrift = 0.15;
+  switch (std::abs(take) % 3) {
+    case 1:
+      std::swap(mood.zoom_from, mood.zoom_to);
+      std::swap(mood.pan_x_from, mood.pan_x_to);
+      std::swap(mood.pan_y_from, mood.pan_y_to);
+      break;
+    case 2:
+      mood.pan_x_from = std::clamp(1.0 - mood.pan_x_from - kDrift, 0.0, 1.0);
+      mood.pan_x_to = std::clamp(1.0 - mood.pan_x_to + kDrift, 0.0, 1.0);
+      break;
+    default:
+      break;
   }
   return mood;
 }

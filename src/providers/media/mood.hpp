@@ -29,6 +29,11 @@ struct Mood {
 // "feature_closeup", "self"). Unknown ids get the "self" mood: a new template still renders.
 Mood mood_for(std::string_view template_id);
 
+// Take `take` (0, 1, 2, …) of a batch made from one photo: the same look with another camera
+// move, so a batch is not copies of one video. Take 0 is the mood as it is, 1 runs its move
+// backwards, 2 mirrors it sideways with a drift; then they repeat.
+Mood for_take(Mood mood, int take);
+
 // The ffmpeg zoompan filter that moves the camera over a still as large as the deepest zoom,
 // with eased motion over `frames` output frames of width x height at `fps`.
 std::string camera_filter(const Mood& mood, int frames, int width, int height, int fps);

@@ -1,0 +1,165 @@
+#include "app/demo/demo_command.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <filesystem>
+#include <iostream>
+
+#include "app/build_info.hpp"
+#include "app/demo/demo_telegram.hpp"
+#include "app/demo/product_photo.hpp"
+#include "app/demo/scripted_seller.hpp"
+#include "app/demo/transcript.hpp"
+#include "app/logging.hpp"
+#include "app/service.hpp"
+#include "app/wiring.hpp"
+#include "bot/worker_messages.hpp"
+#include "core/scratch_dir.hpp"
+#include "net/http_client.hpp"
+#include "providers/local/local_provider.hpp"
+
+namespace nc::app {
+namespace {
+
+namespace asio = boost::asio;
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr std::int64_t kSellerId = 424242;
+
+// Everything in the temp folder; the renderer on this machine; credits for the batch.
+Config demo_config(const fs::path& scratch) {
+  Config config;
+  config.data_dir = (scratch / "data").string();
+  config.database_url = "sqlite:" + (scratch / "data" / "neurocards.db").string();
+  config.provider = "local";
+  config.video_model = "local";
+  config.start_credits = 5;
+  config.worker_concurrency = 3;
+  return config;
+}
+
+demo::SellerScript seller_script(const DemoOptions& options, const std::string& photo) {
+  const auto& language = options.language;
+  const bool english = language == "en";
+  demo::SellerScript script;
+  script.user_id = kSellerId;
+  script.user = json{{"id", kSellerId},
+                     {"is_bot", false},
+                     {"first_name", english ? "Anna" : "Анна"},
+                     {"username", "anna_ceramics"},
+                     {"language_code", language}};
+  script.photo_path = photo;
+  script.photo_width = demo::kPhotoWidth;
+  script.photo_height = demo::kPhotoHeight;
+  script.product =
+      english ? "Handmade ceramic mug, 350 ml" : "Керамическая кружка ручной работы, 350 мл";
+  script.reply_timeout = options.reply_timeout;
+  script.videos_timeout = options.videos_timeout;
+  return script;
+}
+
+}  // namespace
+
+int run_demo(const DemoOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  std::string failure;
+  std::vector<demo::BotMessage> videos;
+  try {
+    fs::create_directories(options.out_dir);
+    // The demo's own store and files, removed however the demo ends.
+    const core::ScratchDir scratch(fs::temp_directory_path(), "neurocards-demo-");
+    const auto config = demo_config(scratch.path());
+    fs::create_directories(config.data_dir);
+    const auto photo = (scratch.path() / "product.jpg").string();
+    demo::draw_product_photo(photo);
+    fs::copy_file(photo, fs::path(options.out_dir) / "product.jpg",
+                  fs::copy_options::overwrite_existing);
+
+    auto database = open_migrated_store(config);
+    asio::io_context io(1);
+    net::BlockingPool pool(4);
+    net::HttpClient http(
+        io, net::HttpClientOptions{.user_agent = std::string("NeuroCards/") + kVersion});
+    demo::Transcript transcript(std::cout);
+    const auto script = seller_script(options, photo);
+    demo::DemoTelegram telegram(pool, transcript, kSellerId, script.user, options.out_dir);
+
+    const auto catalog = load_templates();
+    const auto models = core::ModelRegistry::defaults();
+    const auto owner = instance_name();
+    Conversation conversation(io, telegram, *database, pool, catalog, models, config, owner);
+    providers::LocalProvider provider(io, pool, http, config.data_dir);
+    bot::WorkerMessages worker_messages;
+    worker::Worker worker(io, *database, pool, provider, telegram, conversation.sender, http,
+                          models, catalog, worker_messages, worker_options(config, owner, "", ""));
+    demo::ScriptedSeller seller(telegram, conversation.front, conversation.sender, catalog,
+                                transcript, script);
+
+    // The seller's walk ends the demo: the worker is stopped, and its end stops the loop.
+    auto finish = [&](std::string problem) {
+      if (failure.empty()) failure = std::move(problem);
+      worker.stop();
+    };
+    asio::co_spawn(io, conversation.sender.sweep_forever(std::chrono::seconds(5)), asio::detached);
+    asio::co_spawn(io, worker.run(), [&](std::exception_ptr error) {
+      if (error && failure.empty()) failure = "The worker stopped unexpectedly.";
+      io.stop();
+    });
+    asio::co_spawn(io, seller.run(),
+                   [&](std::exception_ptr error, std::vector<demo::BotMessage> delivered) {
+                     try {
+                       if (error) std::rethrow_exception(error);
+                       videos = std::move(delivered);
+                       finish("");
+                     } catch (const std::exception& stopped) {
+                       finish(stopped.what());
+                     }
+                   });
+    asio::signal_set signals(io, SIGINT, SIGTERM);
+    signals.async_wait([&](const boost::system::error_code& error, int) {
+      if (!error) finish("Interrupted.");
+    });
+    io.run();
+    // A render still running (after a failure) finishes before what it uses goes away.
+    pool.join();
+  } catch (const std::exception& error) {
+    failure = error.what();
+  }
+
+  if (!failure.empty()) {
+    std::cout.flush();
+    std::cerr << "The demo failed: " << failure << '\n';
+    return 1;
+  }
+  const auto seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::error_code ignored;
+  const auto folder = fs::absolute(options.out_dir, ignored).lexically_normal().string();
+  std::cout << fmt::format("\n📁 {} videos and the product photo are in {} ({:.0f} s).\n",
+                           videos.size(), folder, seconds);
+  std::cout
+      << "   The real bot needs a token from @BotFather: BOT_TOKEN=… in .env, then scripts/run.\n";
+  return 0;
+}
+
+void add_demo_command(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<DemoOptions>();
+  auto* command = app.add_subcommand(
+      "demo", "The whole product offline: a scripted seller, a built-in Telegram, real videos");
+  command->add_option("--out", options->out_dir, "Folder for the videos (default neurocards-demo)");
+  command->add_option("--lang", options->language, "The seller's language: ru or en (default ru)")
+      ->check(CLI::IsMember({"ru", "en"}));
+  command->callback([options, &exit_code] {
+    // Logs go to stderr and only when something is wrong: stdout is the conversation.
+    setup_logging("warn", "text");
+    exit_code = run_demo(*options);
+  });
+}
+
+}  // namespace nc::app

@@ -1,0 +1,61 @@
+#include "app/wiring.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "store/migrations.hpp"
+
+namespace nc::app {
+
+core::TemplateCatalog load_templates() {
+  auto catalog = core::TemplateCatalog::defaults();
+  const std::filesystem::path file = "templates/templates.toml";
+  if (std::filesystem::exists(file)) {
+    std::ifstream in(file);
+    std::stringstream text;
+    text << in.rdbuf();
+    catalog.apply_toml(text.str(), file.string());
+    spdlog::info("video formats: {} (with overrides from {})", catalog.all().size(), file.string());
+  }
+  return catalog;
+}
+
+std::unique_ptr<store::Database> open_migrated_store(const Config& config) {
+  auto database = store::open_database(config.database_url);
+  const auto migrated = store::migrate(*database);
+  spdlog::info("store {} at schema version {}", database->describe(), migrated.version_after);
+  return database;
+}
+
+Conversation::Conversation(boost::asio::io_context& io, telegram::BotTransport& telegram,
+                           store::Database& database, net::BlockingPool& pool,
+                           const core::TemplateCatalog& catalog, const core::ModelRegistry& models,
+                           const Config& config, const std::string& owner)
+    : router(bot::BotDeps{catalog, models,
+                          bot::BotSettings{.admin_ids = config.admin_ids,
+                                           .start_credits = config.start_credits,
+                                           .default_model = config.video_model}}),
+      dispatcher(database, router, owner),
+      sender(io, telegram, database, pool, owner),
+      front(telegram, dispatcher, sender, pool, config.data_dir) {}
+
+worker::WorkerOptions worker_options(const Config& config, const std::string& owner,
+                                     const std::string& link_secret,
+                                     const std::string& callback_secret) {
+  return worker::WorkerOptions{.owner = owner,
+                               .concurrency = config.worker_concurrency,
+                               .deadline = std::chrono::minutes(config.job_deadline_minutes),
+                               .data_dir = config.data_dir,
+                               .public_base_url = config.public_base_url,
+                               .link_secret = link_secret,
+                               .callback_secret = callback_secret,
+                               .default_model = config.video_model,
+                               .admin_ids = config.admin_ids,
+                               .operator_pause =
+                                   std::chrono::seconds(config.operator_pause_seconds)};
+}
+
+}  // namespace nc::app

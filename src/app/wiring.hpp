@@ -1,0 +1,47 @@
+// The parts every process is built from, wired one way for the service (run_service) and the
+// offline demo: the store, the conversation side and the worker's options.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <memory>
+#include <string>
+
+#include "app/config.hpp"
+#include "bot/bot_front.hpp"
+#include "bot/dispatcher.hpp"
+#include "bot/router.hpp"
+#include "core/models.hpp"
+#include "core/templates.hpp"
+#include "net/blocking_pool.hpp"
+#include "store/database.hpp"
+#include "telegram/bot_api.hpp"
+#include "telegram/outbox_sender.hpp"
+#include "worker/worker.hpp"
+
+namespace nc::app {
+
+// The built-in video formats, with overrides from ./templates/templates.toml when present.
+core::TemplateCatalog load_templates();
+
+// Opens DATABASE_URL and brings its schema up to date.
+std::unique_ptr<store::Database> open_migrated_store(const Config& config);
+
+// The conversation: updates go into `front`, replies leave through `sender`.
+struct Conversation {
+  Conversation(boost::asio::io_context& io, telegram::BotTransport& telegram,
+               store::Database& database, net::BlockingPool& pool,
+               const core::TemplateCatalog& catalog, const core::ModelRegistry& models,
+               const Config& config, const std::string& owner);
+
+  bot::Router router;
+  bot::Dispatcher dispatcher;
+  telegram::OutboxSender sender;
+  bot::BotFront front;
+};
+
+// The secrets are empty where nothing is signed (no public address, the local provider).
+worker::WorkerOptions worker_options(const Config& config, const std::string& owner,
+                                     const std::string& link_secret,
+                                     const std::string& callback_secret);
+
+}  // namespace nc::app
