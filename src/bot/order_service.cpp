@@ -2,12 +2,31 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
+#include "net/hmac.hpp"
 #include "store/job_queue.hpp"
 #include "store/ledger.hpp"
+#include "store/photos.hpp"
 
 namespace nc::bot {
+namespace {
+
+// Workers on other hosts read the photo from the store when their DATA_DIR lacks the file.
+void keep_photo_in_store(store::Connection& connection, const std::string& path) {
+  if (path.starts_with("http://") || path.starts_with("https://")) return;
+  const auto name = std::filesystem::path(path).filename().string();
+  if (store::Photos::has(connection, name)) return;
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return;  // the worker reports a missing photo with a refund
+  const std::string bytes{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+  store::Photos::put(connection, name, net::base64_encode(bytes));
+}
+
+}  // namespace
 
 OrderOutcome place_order(store::Connection& connection, const store::User& user,
                          const Order& order) {
@@ -42,6 +61,7 @@ OrderOutcome place_order(store::Connection& connection, const store::User& user,
             .balance = user.credits};
   }
   connection.execute_script("RELEASE SAVEPOINT place_order");
+  keep_photo_in_store(connection, order.photo_path);
   return {.kind = OrderOutcome::Kind::kPlaced};
 }
 

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "core/prompt.hpp"
 #include "net/hmac.hpp"
@@ -13,6 +14,7 @@
 #include "providers/media/transcode.hpp"
 #include "store/ledger.hpp"
 #include "store/outbox.hpp"
+#include "store/photos.hpp"
 #include "store/settings.hpp"
 #include "store/users.hpp"
 #include "worker/submit_request.hpp"
@@ -36,10 +38,29 @@ bool is_url(const std::string& text) {
 
 }  // namespace
 
+// The bot front ran on another host: its photo comes from the store into this DATA_DIR.
+void Worker::restore_photo(const std::string& path) {
+  const auto name = fs::path(path).filename().string();
+  const auto base64 = store::Photos(database_).get(name);
+  if (!base64) return;
+  const auto bytes = net::base64_decode(*base64);
+  if (!bytes) return;
+  std::error_code ignored;
+  fs::create_directories(fs::path(path).parent_path(), ignored);
+  const auto partial = path + ".part";
+  std::ofstream(partial, std::ios::binary)
+      .write(bytes->data(), static_cast<std::streamsize>(bytes->size()));
+  fs::rename(partial, path, ignored);
+  spdlog::info("photo {} restored from the store", name);
+}
+
 asio::awaitable<std::string> Worker::reachable_image(core::Job& job, const core::ModelSpec& model,
                                                      providers::ProviderError& error) {
   // A ready-made public image is used as it is.
   if (is_url(job.input_photo_path)) co_return job.input_photo_path;
+  if (!fs::exists(job.input_photo_path)) {
+    co_await pool_.run([&] { restore_photo(job.input_photo_path); });
+  }
   if (!fs::exists(job.input_photo_path)) {
     error.kind = ErrorClass::kPermanent;
     error.message = "input photo " + job.input_photo_path + " is missing";

@@ -92,6 +92,7 @@ class Worker {
   std::chrono::milliseconds poll_interval(const core::Job& job) const;
   std::chrono::milliseconds backoff(int attempts) const;
   std::string model_of(const core::Job& job) const;
+  void restore_photo(const std::string& path);
   void start_waiter();
   void wake();
 

@@ -1,7 +1,8 @@
 // The product as operators run it at scale: `neurocards bot` and two `neurocards worker`
-// processes on one PostgreSQL database, the fake Telegram and the fake KIE. A seller's batch of
-// five survives a worker SIGKILLed mid-generation; the seed's hand-written SQL insert is picked
-// up and delivered; SIGTERM drains a worker and hands its jobs to the next one at once.
+// processes on one PostgreSQL database, each with its own DATA_DIR as on separate hosts, the fake
+// Telegram and the fake KIE. A seller's batch of five survives a worker SIGKILLed mid-generation;
+// the seed's hand-written SQL insert is picked up and delivered; SIGTERM drains a worker and hands
+// its jobs to the next one at once.
 #include <gtest/gtest.h>
 
 #include <set>
@@ -43,7 +44,6 @@ class EndToEndTest : public ::testing::Test {
             {"TELEGRAM_API_URL", telegram_.base_url()},
             {"BOT_MODE", "polling"},
             {"DATABASE_URL", db_.url()},
-            {"DATA_DIR", dir_.file("data")},  // shared, as on one host or a network volume
             {"HTTP_HOST", "127.0.0.1"},
             {"HTTP_PORT", std::to_string(free_port())},
             {"START_CREDITS", "5"},
@@ -56,7 +56,9 @@ class EndToEndTest : public ::testing::Test {
   }
 
   std::unique_ptr<BackgroundProcess> start(const std::string& role, const std::string& log) {
-    return std::make_unique<BackgroundProcess>(std::vector<std::string>{role}, env(),
+    auto settings = env();
+    settings["DATA_DIR"] = dir_.file("data-" + log);  // every process on a host of its own
+    return std::make_unique<BackgroundProcess>(std::vector<std::string>{role}, settings,
                                                dir_.file(log));
   }
 
@@ -107,6 +109,9 @@ TEST_F(EndToEndTest, ABatchOfFiveSurvivesAWorkerKilledMidGeneration) {
   ASSERT_TRUE(eventually([&] { return all_jobs_done(5); }, 120s))
       << worker_a_again->log() << worker_b->log();
   EXPECT_EQ(kie_->create_count(), 5u);  // no task was created twice
+  // The photo reached the workers' own DATA_DIRs through the store, not a shared disk.
+  EXPECT_NE((worker_b->log() + worker_a_again->log()).find("restored from the store"),
+            std::string::npos);
   EXPECT_EQ(video_captions(),
             (std::set<std::string>{"✅ Видео готово! (1/5)", "✅ Видео готово! (2/5)",
                                    "✅ Видео готово! (3/5)", "✅ Видео готово! (4/5)",
