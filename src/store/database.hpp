@@ -2,9 +2,9 @@
 // pool, transactions. SQL is written once in a neutral form and adapted per dialect.
 #pragma once
 
-#include <cstdint>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -137,6 +137,7 @@ class Database {
   // throws. SQLite transactions take the write lock at the start (one writer at a time).
   template <typename Work>
   auto transaction(Work&& work) {
+    auto writing = lock_writer();
     auto connection = acquire();
     begin(*connection);
     try {
@@ -172,6 +173,10 @@ class Database {
   friend class PooledConnection;
   virtual std::unique_ptr<Connection> open_connection() = 0;
   virtual void begin(Connection& connection) = 0;
+  // Held from before BEGIN until after COMMIT or ROLLBACK; none by default. SQLite: one
+  // transaction at a time in this process, so its writers queue on a mutex instead of sleeping
+  // in SQLite's busy handler (which polls with sleeps of 1 to 100 ms).
+  virtual std::unique_lock<std::timed_mutex> lock_writer() { return {}; }
   void commit(Connection& connection) { connection.execute_script("COMMIT"); }
   void release(std::unique_ptr<Connection> connection, bool broken);
 

@@ -1,9 +1,8 @@
 #include "store/sqlite/sqlite_database.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <sqlite3.h>
-
-#include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -24,8 +23,7 @@ class SqliteConnection final : public Connection {
       throw DbError(fmt::format("cannot open SQLite database {}: {}", path, message));
     }
     sqlite3_busy_timeout(db_, kBusyTimeoutMs);
-    execute_script(
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+    execute_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
   }
   ~SqliteConnection() override { sqlite3_close_v2(db_); }
   SqliteConnection(const SqliteConnection&) = delete;
@@ -46,8 +44,8 @@ class SqliteConnection final : public Connection {
   Rows execute(std::string_view sql, std::span<const Value> params) override {
     const std::string text = to_dialect(sql, Backend::kSqlite);
     sqlite3_stmt* statement = nullptr;
-    if (sqlite3_prepare_v2(db_, text.c_str(), static_cast<int>(text.size()), &statement,
-                           nullptr) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(db_, text.c_str(), static_cast<int>(text.size()), &statement, nullptr) !=
+        SQLITE_OK) {
       throw DbError(fmt::format("SQLite: {} in: {}", sqlite3_errmsg(db_), text));
     }
     Statement guard{statement};
@@ -55,7 +53,8 @@ class SqliteConnection final : public Connection {
 
     std::vector<std::string> columns;
     const int column_count = sqlite3_column_count(statement);
-    for (int i = 0; i < column_count; ++i) columns.emplace_back(sqlite3_column_name(statement, i));
+    for (int i = 0; i < column_count; ++i)
+      columns.emplace_back(sqlite3_column_name(statement, i));
     Rows rows(std::move(columns));
     for (;;) {
       const int step = sqlite3_step(statement);
@@ -106,8 +105,8 @@ class SqliteConnection final : public Connection {
             } else if constexpr (std::is_same_v<T, double>) {
               rc = sqlite3_bind_double(statement, index, value);
             } else {
-              rc = sqlite3_bind_text(statement, index, value.data(),
-                                     static_cast<int>(value.size()), SQLITE_TRANSIENT);
+              rc = sqlite3_bind_text(statement, index, value.data(), static_cast<int>(value.size()),
+                                     SQLITE_TRANSIENT);
             }
           },
           params[i]);
@@ -152,6 +151,17 @@ std::unique_ptr<SessionLock> SqliteDatabase::try_session_lock(const std::string&
     return nullptr;
   }
   return std::make_unique<FileLock>(fd);
+}
+
+std::unique_lock<std::timed_mutex> SqliteDatabase::lock_writer() {
+  std::unique_lock lock(writer_, std::chrono::milliseconds(kBusyTimeoutMs));
+  if (!lock.owns_lock()) {
+    throw DbError(
+        fmt::format("SQLite: database is locked (a transaction of this process has "
+                    "held it for {} s)",
+                    kBusyTimeoutMs / 1000));
+  }
+  return lock;
 }
 
 void SqliteDatabase::begin(Connection& connection) {

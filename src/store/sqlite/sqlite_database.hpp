@@ -1,7 +1,9 @@
 // SQLite driver: one file, WAL journal, a write lock taken at the start of every transaction so
-// writers queue instead of failing half-way.
+// writers queue instead of failing half-way (within this process on a mutex, between processes
+// in SQLite's busy handler).
 #pragma once
 
+#include <mutex>
 #include <string>
 
 #include "store/database.hpp"
@@ -19,9 +21,11 @@ class SqliteDatabase final : public Database {
  protected:
   std::unique_ptr<Connection> open_connection() override;
   void begin(Connection& connection) override;
+  std::unique_lock<std::timed_mutex> lock_writer() override;
 
  private:
   std::string path_;
+  std::timed_mutex writer_;
 };
 
 }  // namespace nc::store
