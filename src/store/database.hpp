@@ -54,6 +54,8 @@ class Rows {
   Rows() = default;
   explicit Rows(std::vector<std::string> columns)
       : columns_(std::make_shared<const std::vector<std::string>>(std::move(columns))) {}
+  explicit Rows(std::shared_ptr<const std::vector<std::string>> columns)
+      : columns_(std::move(columns)) {}
 
   void add(std::vector<std::optional<std::string>> values) {
     rows_.emplace_back(columns_, std::move(values));

@@ -36,13 +36,15 @@ class Outbox {
 
   // In the handling transaction: queues the call leased to `owner`, who sends it right after
   // the commit.
-  static PendingCall add(Connection& connection, const OutgoingCall& call,
-                         const std::string& owner, std::chrono::milliseconds lease);
+  static PendingCall add(Connection& connection, const OutgoingCall& call, const std::string& owner,
+                         std::chrono::milliseconds lease);
 
   // Unsent calls whose lease ran out (their front died or gave up for now), oldest first.
   std::vector<PendingCall> claim_stale(const std::string& owner, int limit,
                                        std::chrono::milliseconds lease);
-  // Extends the leases `owner` holds on these calls (they are still queued there).
+  // Extends the leases `owner` holds on these calls (they are still queued there) to `lease`
+  // from now. Only leases past half their length are touched: a front sweeping often over a
+  // backlog of thousands of replies rewrites each row about once per half lease, not per sweep.
   void renew(const std::string& owner, const std::vector<std::int64_t>& ids,
              std::chrono::milliseconds lease);
   // Done: sent, or failed for good (`error` says why; e.g. the user blocked the bot). A sent

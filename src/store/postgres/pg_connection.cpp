@@ -25,8 +25,8 @@ PgConnection::PgConnection(const std::string& url) : conn_(PQconnectdb(url.c_str
     std::string message = first_line(PQerrorMessage(conn_));
     PQfinish(conn_);
     conn_ = nullptr;
-    throw DbError(fmt::format("cannot connect to PostgreSQL at {}: {}", redact_url_password(url),
-                              message));
+    throw DbError(
+        fmt::format("cannot connect to PostgreSQL at {}: {}", redact_url_password(url), message));
   }
   execute_script("SET TIME ZONE 'UTC'; SET client_min_messages = warning;");
 }
@@ -45,7 +45,6 @@ void PgConnection::execute_script(std::string_view sql) {
 }
 
 Rows PgConnection::execute(std::string_view sql, std::span<const Value> params) {
-  const std::string text = to_dialect(sql, Backend::kPostgres);
   std::vector<std::string> storage(params.size());
   std::vector<const char*> values(params.size(), nullptr);
   for (std::size_t i = 0; i < params.size(); ++i) {
@@ -63,12 +62,31 @@ Rows PgConnection::execute(std::string_view sql, std::span<const Value> params) 
         },
         params[i]);
   }
-  PGresult* result = PQexecParams(conn_, text.c_str(), static_cast<int>(params.size()), nullptr,
-                                  values.data(), nullptr, nullptr, 0);
+  const int count = static_cast<int>(params.size());
+  if (const auto* name = prepared_name(sql, count)) {
+    PGresult* result =
+        PQexecPrepared(conn_, name->c_str(), count, values.data(), nullptr, nullptr, 0);
+    return collect(result, sql);
+  }
+  const std::string text = to_dialect(sql, Backend::kPostgres);
+  PGresult* result =
+      PQexecParams(conn_, text.c_str(), count, nullptr, values.data(), nullptr, nullptr, 0);
   return collect(result, text);
 }
 
-Rows PgConnection::collect(PGresult* result, const std::string& sql) {
+const std::string* PgConnection::prepared_name(std::string_view sql, int param_count) {
+  const std::string key(sql);
+  if (auto it = prepared_.find(key); it != prepared_.end()) return &it->second;
+  if (prepared_.size() >= kMaxPrepared) return nullptr;  // statements built at run time
+  const std::string text = to_dialect(sql, Backend::kPostgres);
+  std::string name = fmt::format("nc{}", prepared_.size() + 1);
+  // Parsed and planned once per connection instead of on every use. Not transactional: it
+  // stays prepared even when the transaction it was made in rolls back.
+  collect(PQprepare(conn_, name.c_str(), text.c_str(), param_count, nullptr), text);
+  return &prepared_.emplace(key, std::move(name)).first->second;
+}
+
+Rows PgConnection::collect(PGresult* result, std::string_view sql) {
   ResultGuard guard{result};
   const auto status = PQresultStatus(result);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
@@ -83,7 +101,8 @@ Rows PgConnection::collect(PGresult* result, const std::string& sql) {
   const int columns = PQnfields(result);
   std::vector<std::string> names;
   names.reserve(columns);
-  for (int c = 0; c < columns; ++c) names.emplace_back(PQfname(result, c));
+  for (int c = 0; c < columns; ++c)
+    names.emplace_back(PQfname(result, c));
   Rows rows(std::move(names));
   const int count = PQntuples(result);
   for (int r = 0; r < count; ++r) {

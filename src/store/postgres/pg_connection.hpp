@@ -4,6 +4,7 @@
 #include <libpq-fe.h>
 
 #include <string>
+#include <unordered_map>
 
 #include "store/database.hpp"
 
@@ -25,9 +26,16 @@ class PgConnection final : public Connection {
   PGconn* raw() { return conn_; }
 
  private:
-  Rows collect(PGresult* result, const std::string& sql);
+  // Past this many named statements per connection, the rest run unnamed (parsed every time).
+  static constexpr std::size_t kMaxPrepared = 256;
+
+  Rows collect(PGresult* result, std::string_view sql);
+  // The server-side prepared statement for `sql`, prepared on first use; nullptr when the
+  // connection already holds kMaxPrepared.
+  const std::string* prepared_name(std::string_view sql, int param_count);
 
   PGconn* conn_ = nullptr;
+  std::unordered_map<std::string, std::string> prepared_;  // neutral SQL text -> name
 };
 
 }  // namespace nc::store

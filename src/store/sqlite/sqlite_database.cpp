@@ -6,7 +6,10 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <memory>
+#include <unordered_map>
 
 namespace nc::store {
 namespace {
@@ -25,7 +28,12 @@ class SqliteConnection final : public Connection {
     sqlite3_busy_timeout(db_, kBusyTimeoutMs);
     execute_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
   }
-  ~SqliteConnection() override { sqlite3_close_v2(db_); }
+  ~SqliteConnection() override {
+    for (auto& [sql, prepared] : cache_)
+      sqlite3_finalize(prepared.statement);
+    sqlite3_finalize(uncached_.statement);
+    sqlite3_close_v2(db_);
+  }
   SqliteConnection(const SqliteConnection&) = delete;
   SqliteConnection& operator=(const SqliteConnection&) = delete;
 
@@ -42,20 +50,20 @@ class SqliteConnection final : public Connection {
   }
 
   Rows execute(std::string_view sql, std::span<const Value> params) override {
-    const std::string text = to_dialect(sql, Backend::kSqlite);
-    sqlite3_stmt* statement = nullptr;
-    if (sqlite3_prepare_v2(db_, text.c_str(), static_cast<int>(text.size()), &statement, nullptr) !=
-        SQLITE_OK) {
-      throw DbError(fmt::format("SQLite: {} in: {}", sqlite3_errmsg(db_), text));
-    }
-    Statement guard{statement};
-    bind(statement, params);
+    Prepared& prepared = prepare(sql);
+    sqlite3_stmt* statement = prepared.statement;
+    // Ready for the next use however this one ends.
+    struct Reset {
+      sqlite3_stmt* statement;
+      ~Reset() {
+        sqlite3_reset(statement);
+        sqlite3_clear_bindings(statement);
+      }
+    } reset{statement};
+    bind(prepared, params);
 
-    std::vector<std::string> columns;
-    const int column_count = sqlite3_column_count(statement);
-    for (int i = 0; i < column_count; ++i)
-      columns.emplace_back(sqlite3_column_name(statement, i));
-    Rows rows(std::move(columns));
+    Rows rows(prepared.columns);
+    const int column_count = static_cast<int>(prepared.columns->size());
     for (;;) {
       const int step = sqlite3_step(statement);
       if (step == SQLITE_DONE) break;
@@ -77,10 +85,47 @@ class SqliteConnection final : public Connection {
   }
 
  private:
-  struct Statement {
-    sqlite3_stmt* statement;
-    ~Statement() { sqlite3_finalize(statement); }
+  // A compiled statement kept for the connection's lifetime: compiling is a good part of a
+  // short statement's cost. SQLite recompiles it by itself when the schema changes.
+  struct Prepared {
+    sqlite3_stmt* statement = nullptr;
+    std::shared_ptr<const std::vector<std::string>> columns;
+    std::vector<int> slots;  // slots[i]: where $i+1 binds, 0 when the statement does not use it
   };
+  // Statements built at run time could grow the cache without end; past this many, the rest
+  // are compiled per use.
+  static constexpr std::size_t kMaxCached = 256;
+
+  Prepared& prepare(std::string_view sql) {
+    if (auto it = cache_.find(std::string(sql)); it != cache_.end()) return it->second;
+    const std::string text = to_dialect(sql, Backend::kSqlite);
+    Prepared prepared;
+    if (sqlite3_prepare_v3(db_, text.c_str(), static_cast<int>(text.size()),
+                           SQLITE_PREPARE_PERSISTENT, &prepared.statement, nullptr) != SQLITE_OK) {
+      throw DbError(fmt::format("SQLite: {} in: {}", sqlite3_errmsg(db_), text));
+    }
+    std::vector<std::string> columns;
+    const int column_count = sqlite3_column_count(prepared.statement);
+    for (int i = 0; i < column_count; ++i) {
+      columns.emplace_back(sqlite3_column_name(prepared.statement, i));
+    }
+    prepared.columns = std::make_shared<const std::vector<std::string>>(std::move(columns));
+    const int slot_count = sqlite3_bind_parameter_count(prepared.statement);
+    for (int slot = 1; slot <= slot_count; ++slot) {
+      const char* name = sqlite3_bind_parameter_name(prepared.statement, slot);
+      if (!name || name[0] != '$') continue;
+      const auto number = static_cast<std::size_t>(std::atoi(name + 1));
+      if (number == 0) continue;
+      if (prepared.slots.size() < number) prepared.slots.resize(number, 0);
+      prepared.slots[number - 1] = slot;
+    }
+    if (cache_.size() >= kMaxCached) {
+      sqlite3_finalize(uncached_.statement);
+      uncached_ = std::move(prepared);
+      return uncached_;
+    }
+    return cache_.emplace(std::string(sql), std::move(prepared)).first->second;
+  }
 
   DbError error_for(int code) const {
     if ((code & 0xff) == SQLITE_CONSTRAINT) {
@@ -89,10 +134,10 @@ class SqliteConnection final : public Connection {
     return DbError(std::string("SQLite: ") + sqlite3_errmsg(db_));
   }
 
-  void bind(sqlite3_stmt* statement, std::span<const Value> params) {
-    for (std::size_t i = 0; i < params.size(); ++i) {
-      const std::string name = fmt::format("${}", i + 1);
-      const int index = sqlite3_bind_parameter_index(statement, name.c_str());
+  void bind(const Prepared& prepared, std::span<const Value> params) {
+    sqlite3_stmt* statement = prepared.statement;
+    for (std::size_t i = 0; i < params.size() && i < prepared.slots.size(); ++i) {
+      const int index = prepared.slots[i];
       if (index == 0) continue;  // parameter not used by this statement
       int rc = SQLITE_OK;
       std::visit(
@@ -114,6 +159,8 @@ class SqliteConnection final : public Connection {
     }
   }
 
+  std::unordered_map<std::string, Prepared> cache_;  // by the neutral SQL text
+  Prepared uncached_;                                // the last statement past the cache's size
   sqlite3* db_ = nullptr;
 };
 
