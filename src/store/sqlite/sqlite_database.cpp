@@ -18,7 +18,8 @@ constexpr int kBusyTimeoutMs = 30000;
 
 class SqliteConnection final : public Connection {
  public:
-  explicit SqliteConnection(const std::string& path) {
+  SqliteConnection(const std::string& path, std::shared_ptr<WalCheckpointer> checkpointer)
+      : checkpointer_(std::move(checkpointer)) {
     const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
       std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
@@ -27,6 +28,7 @@ class SqliteConnection final : public Connection {
     }
     sqlite3_busy_timeout(db_, kBusyTimeoutMs);
     execute_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+    checkpointer_->watch(db_);
   }
   ~SqliteConnection() override {
     for (auto& [sql, prepared] : cache_)
@@ -159,6 +161,7 @@ class SqliteConnection final : public Connection {
     }
   }
 
+  std::shared_ptr<WalCheckpointer> checkpointer_;    // outlives db_: declared before it
   std::unordered_map<std::string, Prepared> cache_;  // by the neutral SQL text
   Prepared uncached_;                                // the last statement past the cache's size
   sqlite3* db_ = nullptr;
@@ -166,13 +169,14 @@ class SqliteConnection final : public Connection {
 
 }  // namespace
 
-SqliteDatabase::SqliteDatabase(std::string path) : path_(std::move(path)) {
+SqliteDatabase::SqliteDatabase(std::string path)
+    : path_(std::move(path)), checkpointer_(std::make_shared<WalCheckpointer>(path_)) {
   const auto parent = std::filesystem::path(path_).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent);
 }
 
 std::unique_ptr<Connection> SqliteDatabase::open_connection() {
-  return std::make_unique<SqliteConnection>(path_);
+  return std::make_unique<SqliteConnection>(path_, checkpointer_);
 }
 
 namespace {
