@@ -40,12 +40,25 @@ const std::string& renew_sql() {
   return sql;
 }
 
+constexpr const char* kUnsent =
+    "SELECT id, chat_id, method, payload, attempts, job_id FROM outbox "
+    "WHERE id = $1 AND sent_at IS NULL";
+
 constexpr const char* kPendingCount = "SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NULL";
 
 constexpr const char* kFirstTime =
     "INSERT INTO processed_updates (update_id) VALUES ($1) ON CONFLICT (update_id) DO NOTHING";
 
 constexpr const char* kPrune = "DELETE FROM processed_updates WHERE {age_s handled_at} > $1";
+
+PendingCall to_pending_call(const Row& row) {
+  return PendingCall{.id = row.integer("id"),
+                     .chat_id = row.integer("chat_id"),
+                     .method = row.text("method"),
+                     .payload = row.text("payload"),
+                     .attempts = static_cast<int>(row.integer("attempts")),
+                     .job_id = row.text("job_id")};
+}
 
 }  // namespace
 
@@ -69,14 +82,8 @@ std::vector<PendingCall> Outbox::claim_stale(const std::string& owner, int limit
                               {owner, std::int64_t{lease.count()}, std::int64_t{limit}});
   });
   std::vector<PendingCall> calls;
-  for (const auto& row : rows) {
-    calls.push_back(PendingCall{.id = row.integer("id"),
-                                .chat_id = row.integer("chat_id"),
-                                .method = row.text("method"),
-                                .payload = row.text("payload"),
-                                .attempts = static_cast<int>(row.integer("attempts")),
-                                .job_id = row.text("job_id")});
-  }
+  for (const auto& row : rows)
+    calls.push_back(to_pending_call(row));
   // RETURNING gives no order guarantee; a chat's calls must go out in the order decided.
   std::sort(calls.begin(), calls.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
   return calls;
@@ -114,6 +121,12 @@ void Outbox::renew(const std::string& owner, const std::vector<std::int64_t>& id
 
 std::int64_t Outbox::pending_count() {
   return database_.execute(kPendingCount).front().integer("n");
+}
+
+std::optional<PendingCall> Outbox::unsent(std::int64_t id) {
+  auto rows = database_.execute(kUnsent, {id});
+  if (rows.empty()) return std::nullopt;
+  return to_pending_call(rows.front());
 }
 
 bool first_time_update(Connection& connection, std::int64_t update_id) {

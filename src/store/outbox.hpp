@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,8 @@ class Outbox {
   // Not sent now; try again after `delay`.
   void retry_later(std::int64_t id, std::chrono::milliseconds delay, const std::string& error);
   std::int64_t pending_count();
+  // A call not sent yet, by id (a sender with a long line keeps only the ids in memory).
+  std::optional<PendingCall> unsent(std::int64_t id);
 
  private:
   Database& database_;
