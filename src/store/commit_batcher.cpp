@@ -78,8 +78,9 @@ void CommitBatcher::commit_batch(std::vector<Item>& batch) {
   try {
     database_.transaction([&](Connection& connection) {
       for (std::size_t i = 0; i < batch.size(); ++i) {
-        // One statement releases the previous item's savepoint and opens this item's.
-        connection.execute_script(i == 0 ? "SAVEPOINT item" : "RELEASE item; SAVEPOINT item");
+        // Sent along with the item's first statement: no round trip of their own.
+        if (i > 0) connection.defer("RELEASE item");
+        connection.defer("SAVEPOINT item");
         try {
           batch[i].work(connection);
         } catch (...) {

@@ -83,6 +83,10 @@ class Connection {
   virtual Backend backend() const = 0;
   // False once the link to the server is lost; such a connection is not reused.
   virtual bool healthy() const { return true; }
+  // Runs `sql` (one statement, no parameters, no result) no later than the next statement of
+  // this connection: PostgreSQL sends both in one round trip, and that statement reports the
+  // failure of either; SQLite runs it at once. Still deferred at ROLLBACK: dropped.
+  virtual void defer(std::string_view sql) { execute(sql, std::span<const Value>()); }
 
   Rows execute(std::string_view sql, std::initializer_list<Value> params) {
     return execute(sql, std::span<const Value>(params.begin(), params.size()));

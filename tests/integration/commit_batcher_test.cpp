@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <csignal>
 #include <cstdio>
@@ -151,7 +152,7 @@ TEST_P(CommitBatcherTest, AFailingItemRollsBackAloneAndIsReportedAlone) {
   CommitBatcher batcher(db());
   Gate gate;
   Outcomes outcomes;
-  outcomes.expect(7);
+  outcomes.expect(8);
   batcher.submit([&](Connection&) { gate.hold(); }, outcomes.done(0));
   gate.wait_held();
   batcher.submit(record(201), outcomes.done(1));
@@ -163,6 +164,9 @@ TEST_P(CommitBatcherTest, AFailingItemRollsBackAloneAndIsReportedAlone) {
       },
       outcomes.done(2));
   batcher.submit(record(204), outcomes.done(3));
+  // Throws before running any statement (its savepoint is still only deferred).
+  batcher.submit([](Connection&) { throw std::runtime_error("refused before any statement"); },
+                 outcomes.done(7));
   // A statement the database refuses (PostgreSQL then refuses everything until ROLLBACK TO).
   batcher.submit(
       [](Connection& c) {
@@ -179,10 +183,11 @@ TEST_P(CommitBatcherTest, AFailingItemRollsBackAloneAndIsReportedAlone) {
   for (const auto& outcome : outcomes.all()) {
     if (outcome.failed) failed.push_back(outcome.item);
   }
-  EXPECT_EQ(failed, (std::vector<int>{2, 4}));
+  std::sort(failed.begin(), failed.end());
+  EXPECT_EQ(failed, (std::vector<int>{2, 4, 7}));
   EXPECT_EQ(recorded(), (std::set<std::int64_t>{201, 203, 204, 206, 207}));
   EXPECT_EQ(batcher.stats().transactions, 2);
-  EXPECT_EQ(batcher.stats().failed_items, 2);
+  EXPECT_EQ(batcher.stats().failed_items, 3);
 
   // Retried alone, they are handled once, and the others are not handled again.
   batcher.run(record(202));
@@ -299,6 +304,28 @@ TEST_P(CommitBatcherTest, WhatWasSubmittedRunsBeforeTheBatcherStops) {
   }
   outcomes.wait();
   EXPECT_EQ(recorded().size(), 20u);
+}
+
+TEST_P(CommitBatcherTest, DeferredStatementsRunJustBeforeTheNextOne) {
+  auto connection = db().acquire();
+  connection->execute_script(GetParam() == Backend::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+  connection->defer("SAVEPOINT a");
+  EXPECT_TRUE(first_time_update(*connection, 601));
+  connection->execute_script("ROLLBACK TO a");  // the savepoint came before the insert
+  EXPECT_TRUE(first_time_update(*connection, 602));
+  // A deferred statement that fails is reported (by itself on SQLite, which runs it at once;
+  // by the statement it went with on PostgreSQL), and that next statement does not run.
+  EXPECT_THROW(
+      {
+        connection->defer("RELEASE no_such_savepoint");
+        first_time_update(*connection, 603);
+      },
+      DbError);
+  connection->defer("SAVEPOINT b");
+  connection->execute_script("ROLLBACK");  // drops what is still deferred
+  EXPECT_TRUE(recorded().empty());
+  EXPECT_TRUE(first_time_update(*connection, 604));  // autocommit again
+  EXPECT_EQ(recorded(), std::set<std::int64_t>{604});
 }
 
 NC_BOTH_BACKENDS(CommitBatcherTest);

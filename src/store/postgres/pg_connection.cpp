@@ -35,8 +35,18 @@ PgConnection::~PgConnection() {
   if (conn_) PQfinish(conn_);
 }
 
+void PgConnection::defer(std::string_view sql) {
+  deferred_.emplace_back(sql);
+}
+
 void PgConnection::execute_script(std::string_view sql) {
-  std::string text(sql);
+  if (sql == "ROLLBACK") deferred_.clear();  // moot: the whole transaction goes
+  // The simple protocol takes several statements at once: the deferred ones go first.
+  std::string text;
+  for (const auto& statement : deferred_)
+    text += statement + "; ";
+  deferred_.clear();
+  text += sql;
   ResultGuard guard{PQexec(conn_, text.c_str())};
   const auto status = PQresultStatus(guard.result);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
@@ -63,15 +73,60 @@ Rows PgConnection::execute(std::string_view sql, std::span<const Value> params) 
         params[i]);
   }
   const int count = static_cast<int>(params.size());
-  if (const auto* name = prepared_name(sql, count)) {
-    PGresult* result =
-        PQexecPrepared(conn_, name->c_str(), count, values.data(), nullptr, nullptr, 0);
-    return collect(result, sql);
-  }
-  const std::string text = to_dialect(sql, Backend::kPostgres);
+  const auto* name = prepared_name(sql, count);
+  const std::string text = name ? std::string() : to_dialect(sql, Backend::kPostgres);
+  if (!deferred_.empty()) return execute_after_deferred(name, text, count, values.data(), sql);
   PGresult* result =
-      PQexecParams(conn_, text.c_str(), count, nullptr, values.data(), nullptr, nullptr, 0);
-  return collect(result, text);
+      name ? PQexecPrepared(conn_, name->c_str(), count, values.data(), nullptr, nullptr, 0)
+           : PQexecParams(conn_, text.c_str(), count, nullptr, values.data(), nullptr, nullptr, 0);
+  return collect(result, sql);
+}
+
+Rows PgConnection::execute_after_deferred(const std::string* name, const std::string& text,
+                                          int count, const char* const* values,
+                                          std::string_view sql) {
+  std::vector<std::string> deferred;
+  deferred.swap(deferred_);
+  // Pipeline mode: the deferred statements and this one go out together, their results come
+  // back together, one round trip.
+  if (PQenterPipelineMode(conn_) != 1) {
+    throw DbError("PostgreSQL: no pipeline mode: " + first_line(PQerrorMessage(conn_)));
+  }
+  for (const auto& statement : deferred) {
+    PQsendQueryParams(conn_, statement.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0);
+  }
+  if (name) {
+    PQsendQueryPrepared(conn_, name->c_str(), count, values, nullptr, nullptr, 0);
+  } else {
+    PQsendQueryParams(conn_, text.c_str(), count, nullptr, values, nullptr, nullptr, 0);
+  }
+  PQpipelineSync(conn_);
+  std::string failure;  // the first one; the statements after it are skipped by the server
+  PGresult* last = nullptr;
+  for (std::size_t i = 0; i <= deferred.size(); ++i) {
+    PGresult* result = PQgetResult(conn_);
+    if (!result) {
+      failure = first_line(PQerrorMessage(conn_));
+      break;
+    }
+    while (PGresult* end = PQgetResult(conn_))
+      PQclear(end);  // up to this statement's end
+    if (i == deferred.size()) {
+      last = result;
+    } else {
+      if (failure.empty() && PQresultStatus(result) != PGRES_COMMAND_OK) {
+        failure = first_line(PQresultErrorMessage(result)) + " in: " + deferred[i];
+      }
+      PQclear(result);
+    }
+  }
+  if (PGresult* sync = PQgetResult(conn_)) PQclear(sync);
+  PQexitPipelineMode(conn_);
+  if (!failure.empty()) {
+    if (last) PQclear(last);
+    throw DbError("PostgreSQL: " + failure);
+  }
+  return collect(last, sql);
 }
 
 const std::string* PgConnection::prepared_name(std::string_view sql, int param_count) {
