@@ -124,7 +124,8 @@ fi
 row "breakdown, 1 thread: parse one Update JSON, µs" bd.parse_update 1
 row "breakdown SQLite: one update's handling transaction, µs" bd.handle_update/sqlite 0
 row "breakdown SQLite: statements per update (BEGIN, COMMIT included)" bd.handle_update/sqlite.statements 1
-row "breakdown SQLite: compiling those statements, µs per update" bd.compile_statements/sqlite 0 bd.handle_update/sqlite "of handling"
+row "breakdown SQLite: compiling those statements (now once per connection), µs per update" bd.compile_statements/sqlite 0 bd.handle_update/sqlite "of handling"
+row "breakdown SQLite: one of 32 updates sharing group transactions, µs per update" bd.handle_group/sqlite/real_time.us_per_update 0 bd.handle_update/sqlite "alone"
 row "breakdown SQLite: a redelivery (dedupe only), µs" bd.handle_redelivery/sqlite 0
 row "breakdown PostgreSQL: one update's handling transaction, µs" bd.handle_update/postgresql 0
 row "breakdown PostgreSQL: statements (round trips) per update" bd.handle_update/postgresql.statements 1
@@ -132,6 +133,7 @@ row "breakdown PostgreSQL: one trivial statement round trip, µs" bd.trivial_sta
 floor=$(awk -v n="$(median bd.handle_update/postgresql.statements)" \
   -v t="$(median bd.trivial_statement/postgresql)" 'BEGIN {if (n == "-" || t == "-") print "-"; else print n * t}')
 echo "| breakdown PostgreSQL: round trips × trivial round trip, µs | $(fmt "$floor" 0) | | of handling $(fmt "$(median bd.handle_update/postgresql)" 0) | $(ratio "$floor" "$(median bd.handle_update/postgresql)") | | |"
+row "breakdown PostgreSQL: one of 32 updates sharing group transactions, µs per update" bd.handle_group/postgresql/real_time.us_per_update 0 bd.handle_update/postgresql "alone"
 row "breakdown PostgreSQL: a redelivery (dedupe only), µs" bd.handle_redelivery/postgresql 0
 for key in q_pg1 q_pg2 q_pg4 q_sqlite1; do
   case $key in

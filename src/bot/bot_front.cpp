@@ -68,7 +68,7 @@ asio::awaitable<bool> BotFront::handle(const Incoming& in) {
       co_await pool_.run([&] { return dispatcher_.wants_photo(in.user_id); })) {
     prepared = co_await prepare_photo(in);
   }
-  auto handled = co_await pool_.run([&] { return dispatcher_.handle(in, prepared); });
+  auto handled = co_await dispatcher_.handle_in_batch(in, prepared);
   if (handled.duplicate) {
     spdlog::debug("update {} was handled before; no second effect", in.update_id);
     co_return false;

@@ -2,9 +2,9 @@
 // pool, transactions. SQL is written once in a neutral form and adapted per dialect.
 #pragma once
 
-#include <cstdint>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -54,6 +54,8 @@ class Rows {
   Rows() = default;
   explicit Rows(std::vector<std::string> columns)
       : columns_(std::make_shared<const std::vector<std::string>>(std::move(columns))) {}
+  explicit Rows(std::shared_ptr<const std::vector<std::string>> columns)
+      : columns_(std::move(columns)) {}
 
   void add(std::vector<std::optional<std::string>> values) {
     rows_.emplace_back(columns_, std::move(values));
@@ -81,6 +83,10 @@ class Connection {
   virtual Backend backend() const = 0;
   // False once the link to the server is lost; such a connection is not reused.
   virtual bool healthy() const { return true; }
+  // Runs `sql` (one statement, no parameters, no result) no later than the next statement of
+  // this connection: PostgreSQL sends both in one round trip, and that statement reports the
+  // failure of either; SQLite runs it at once. Still deferred at ROLLBACK: dropped.
+  virtual void defer(std::string_view sql) { execute(sql, std::span<const Value>()); }
 
   Rows execute(std::string_view sql, std::initializer_list<Value> params) {
     return execute(sql, std::span<const Value>(params.begin(), params.size()));
@@ -137,6 +143,7 @@ class Database {
   // throws. SQLite transactions take the write lock at the start (one writer at a time).
   template <typename Work>
   auto transaction(Work&& work) {
+    auto writing = lock_writer();
     auto connection = acquire();
     begin(*connection);
     try {
@@ -172,6 +179,10 @@ class Database {
   friend class PooledConnection;
   virtual std::unique_ptr<Connection> open_connection() = 0;
   virtual void begin(Connection& connection) = 0;
+  // Held from before BEGIN until after COMMIT or ROLLBACK; none by default. SQLite: one
+  // transaction at a time in this process, so its writers queue on a mutex instead of sleeping
+  // in SQLite's busy handler (which polls with sleeps of 1 to 100 ms).
+  virtual std::unique_lock<std::timed_mutex> lock_writer() { return {}; }
   void commit(Connection& connection) { connection.execute_script("COMMIT"); }
   void release(std::unique_ptr<Connection> connection, bool broken);
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,13 +37,15 @@ class Outbox {
 
   // In the handling transaction: queues the call leased to `owner`, who sends it right after
   // the commit.
-  static PendingCall add(Connection& connection, const OutgoingCall& call,
-                         const std::string& owner, std::chrono::milliseconds lease);
+  static PendingCall add(Connection& connection, const OutgoingCall& call, const std::string& owner,
+                         std::chrono::milliseconds lease);
 
   // Unsent calls whose lease ran out (their front died or gave up for now), oldest first.
   std::vector<PendingCall> claim_stale(const std::string& owner, int limit,
                                        std::chrono::milliseconds lease);
-  // Extends the leases `owner` holds on these calls (they are still queued there).
+  // Extends the leases `owner` holds on these calls (they are still queued there) to `lease`
+  // from now. Only leases past half their length are touched: a front sweeping often over a
+  // backlog of thousands of replies rewrites each row about once per half lease, not per sweep.
   void renew(const std::string& owner, const std::vector<std::int64_t>& ids,
              std::chrono::milliseconds lease);
   // Done: sent, or failed for good (`error` says why; e.g. the user blocked the bot). A sent
@@ -52,6 +55,8 @@ class Outbox {
   // Not sent now; try again after `delay`.
   void retry_later(std::int64_t id, std::chrono::milliseconds delay, const std::string& error);
   std::int64_t pending_count();
+  // A call not sent yet, by id (a sender with a long line keeps only the ids in memory).
+  std::optional<PendingCall> unsent(std::int64_t id);
 
  private:
   Database& database_;

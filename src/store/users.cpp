@@ -7,11 +7,12 @@
 namespace nc::store {
 namespace {
 
+// Returns the whole row: the user is read back in the same statement.
 constexpr const char* kInsertUser =
     "INSERT INTO users (tg_user_id, username, language) VALUES ($1, $2, $3) "
     "ON CONFLICT (tg_user_id) DO UPDATE SET username = excluded.username, "
     "language = excluded.language, blocked_at = NULL, updated_at = {now} "
-    "RETURNING id";
+    "RETURNING id, tg_user_id, username, language, credits, blocked_at, created_at";
 
 constexpr const char* kSelectUser =
     "SELECT id, tg_user_id, username, language, credits, blocked_at, created_at "
@@ -38,16 +39,18 @@ User Users::upsert(Connection& connection, std::int64_t tg_user_id, const std::s
                    const std::string& language, std::int64_t start_credits) {
   auto inserted =
       connection.execute(kInsertUser, {tg_user_id, username, language.empty() ? "ru" : language});
-  const auto user_id = inserted.front().integer("id");
+  auto user = to_user(inserted.front());
   if (start_credits > 0) {
     // Keyed by the Telegram id: the welcome credits are granted once per user, ever.
-    Ledger::post(connection, Posting{.user_id = user_id,
-                                     .delta = start_credits,
-                                     .reason = "grant",
-                                     .idempotency_key = fmt::format("start:{}", tg_user_id),
-                                     .note = "START_CREDITS"});
+    const auto granted =
+        Ledger::post(connection, Posting{.user_id = user.id,
+                                         .delta = start_credits,
+                                         .reason = "grant",
+                                         .idempotency_key = fmt::format("start:{}", tg_user_id),
+                                         .note = "START_CREDITS"});
+    if (granted == PostingOutcome::kApplied) return *find(connection, tg_user_id);
   }
-  return *find(connection, tg_user_id);
+  return user;
 }
 
 User Users::upsert(std::int64_t tg_user_id, const std::string& username,
@@ -68,6 +71,8 @@ std::optional<User> Users::find(std::int64_t tg_user_id) {
   return find(*connection, tg_user_id);
 }
 
-void Users::mark_blocked(std::int64_t tg_user_id) { database_.execute(kMarkBlocked, {tg_user_id}); }
+void Users::mark_blocked(std::int64_t tg_user_id) {
+  database_.execute(kMarkBlocked, {tg_user_id});
+}
 
 }  // namespace nc::store

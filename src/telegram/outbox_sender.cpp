@@ -23,40 +23,90 @@ OutboxSender::OutboxSender(asio::io_context& io, BotTransport& api, store::Datab
     : io_(io), api_(api), database_(database), pool_(pool), owner_(std::move(owner)) {}
 
 std::size_t OutboxSender::queued() const {
-  std::size_t total = 0;
-  for (const auto& [chat, calls] : per_chat_) total += calls.size();
-  return total;
+  return waiting_ + sending_messages_ + sending_answers_;
 }
 
 void OutboxSender::enqueue(std::vector<store::PendingCall> calls) {
   for (auto& call : calls) {
     if (!known_.insert(call.id).second) continue;  // already queued here
-    if (call.method == "answerCallbackQuery") {
-      // Not queued behind the chat's messages: the client's spinner is waiting.
-      asio::co_spawn(io_, send(std::move(call)), asio::detached);
-      continue;
-    }
-    auto& queue = per_chat_[call.chat_id];
-    const bool idle = queue.empty();
-    const auto chat_id = call.chat_id;
-    queue.push_back(std::move(call));
-    if (idle) asio::co_spawn(io_, drain(chat_id), asio::detached);
+    wait_in_line(std::move(call));
+  }
+  send_what_fits();
+}
+
+void OutboxSender::wait_in_line(store::PendingCall call) {
+  ++waiting_;
+  const auto id = call.id;
+  const bool answer = call.method == "answerCallbackQuery";
+  const auto chat_id = call.chat_id;
+  if (kept_.size() < kCallsKept) kept_.emplace(id, std::move(call));
+  if (answer) {
+    // Not queued behind the chat's messages: the client's spinner is waiting.
+    answers_.push_back(id);
+    return;
+  }
+  auto& queue = per_chat_[chat_id];
+  if (queue.empty()) ready_.push_back(chat_id);
+  queue.push_back(id);
+}
+
+void OutboxSender::send_what_fits() {
+  while (sending_answers_ < kMaxSending && !answers_.empty()) {
+    ++sending_answers_;
+    --waiting_;
+    asio::co_spawn(io_, send_answer(answers_.front()), asio::detached);
+    answers_.pop_front();
+  }
+  while (sending_messages_ < kMaxSending && !ready_.empty()) {
+    ++sending_messages_;
+    --waiting_;
+    asio::co_spawn(io_, send_next(ready_.front()), asio::detached);
+    ready_.pop_front();
   }
 }
 
-asio::awaitable<void> OutboxSender::drain(std::int64_t chat_id) {
-  for (;;) {
-    auto it = per_chat_.find(chat_id);
-    if (it == per_chat_.end() || it->second.empty()) {
-      if (it != per_chat_.end()) per_chat_.erase(it);
-      co_return;
-    }
-    auto call = it->second.front();
-    co_await send(std::move(call));
-    // The map may have been rehashed while we were sending.
-    auto again = per_chat_.find(chat_id);
-    if (again != per_chat_.end() && !again->second.empty()) again->second.pop_front();
+asio::awaitable<std::optional<store::PendingCall>> OutboxSender::take(std::int64_t id) {
+  std::optional<store::PendingCall> call;
+  if (auto it = kept_.find(id); it != kept_.end()) {
+    call = std::move(it->second);
+    kept_.erase(it);
+  } else {
+    call = co_await pool_.run([&] { return store::Outbox(database_).unsent(id); });
   }
+  co_return call;
+}
+
+asio::awaitable<void> OutboxSender::send_answer(std::int64_t id) {
+  try {
+    auto call = co_await take(id);
+    if (call) co_await send(std::move(*call));
+  } catch (const std::exception& failure) {
+    spdlog::error("outbox {}: sending failed: {}", id, failure.what());
+  }
+  known_.erase(id);  // sent, or left to the sweeper once its lease runs out
+  --sending_answers_;
+  send_what_fits();
+}
+
+asio::awaitable<void> OutboxSender::send_next(std::int64_t chat_id) {
+  const auto id = per_chat_.at(chat_id).front();
+  try {
+    auto call = co_await take(id);
+    if (call) co_await send(std::move(*call));
+  } catch (const std::exception& failure) {
+    spdlog::error("outbox {}: sending failed: {}", id, failure.what());
+  }
+  known_.erase(id);  // sent, or left to the sweeper once its lease runs out
+  // The map may have been rehashed while we were sending.
+  auto& queue = per_chat_.at(chat_id);
+  queue.pop_front();
+  if (queue.empty()) {
+    per_chat_.erase(chat_id);
+  } else {
+    ready_.push_back(chat_id);  // behind the chats already waiting: every chat gets its turn
+  }
+  --sending_messages_;
+  send_what_fits();
 }
 
 asio::awaitable<void> OutboxSender::send(store::PendingCall call) {

@@ -1,13 +1,15 @@
 #include "store/sqlite/sqlite_database.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <sqlite3.h>
-
-#include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <memory>
+#include <unordered_map>
 
 namespace nc::store {
 namespace {
@@ -16,7 +18,8 @@ constexpr int kBusyTimeoutMs = 30000;
 
 class SqliteConnection final : public Connection {
  public:
-  explicit SqliteConnection(const std::string& path) {
+  SqliteConnection(const std::string& path, std::shared_ptr<WalCheckpointer> checkpointer)
+      : checkpointer_(std::move(checkpointer)) {
     const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
       std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
@@ -24,10 +27,15 @@ class SqliteConnection final : public Connection {
       throw DbError(fmt::format("cannot open SQLite database {}: {}", path, message));
     }
     sqlite3_busy_timeout(db_, kBusyTimeoutMs);
-    execute_script(
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+    execute_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+    checkpointer_->watch(db_);
   }
-  ~SqliteConnection() override { sqlite3_close_v2(db_); }
+  ~SqliteConnection() override {
+    for (auto& [sql, prepared] : cache_)
+      sqlite3_finalize(prepared.statement);
+    sqlite3_finalize(uncached_.statement);
+    sqlite3_close_v2(db_);
+  }
   SqliteConnection(const SqliteConnection&) = delete;
   SqliteConnection& operator=(const SqliteConnection&) = delete;
 
@@ -44,19 +52,20 @@ class SqliteConnection final : public Connection {
   }
 
   Rows execute(std::string_view sql, std::span<const Value> params) override {
-    const std::string text = to_dialect(sql, Backend::kSqlite);
-    sqlite3_stmt* statement = nullptr;
-    if (sqlite3_prepare_v2(db_, text.c_str(), static_cast<int>(text.size()), &statement,
-                           nullptr) != SQLITE_OK) {
-      throw DbError(fmt::format("SQLite: {} in: {}", sqlite3_errmsg(db_), text));
-    }
-    Statement guard{statement};
-    bind(statement, params);
+    Prepared& prepared = prepare(sql);
+    sqlite3_stmt* statement = prepared.statement;
+    // Ready for the next use however this one ends.
+    struct Reset {
+      sqlite3_stmt* statement;
+      ~Reset() {
+        sqlite3_reset(statement);
+        sqlite3_clear_bindings(statement);
+      }
+    } reset{statement};
+    bind(prepared, params);
 
-    std::vector<std::string> columns;
-    const int column_count = sqlite3_column_count(statement);
-    for (int i = 0; i < column_count; ++i) columns.emplace_back(sqlite3_column_name(statement, i));
-    Rows rows(std::move(columns));
+    Rows rows(prepared.columns);
+    const int column_count = static_cast<int>(prepared.columns->size());
     for (;;) {
       const int step = sqlite3_step(statement);
       if (step == SQLITE_DONE) break;
@@ -78,10 +87,47 @@ class SqliteConnection final : public Connection {
   }
 
  private:
-  struct Statement {
-    sqlite3_stmt* statement;
-    ~Statement() { sqlite3_finalize(statement); }
+  // A compiled statement kept for the connection's lifetime: compiling is a good part of a
+  // short statement's cost. SQLite recompiles it by itself when the schema changes.
+  struct Prepared {
+    sqlite3_stmt* statement = nullptr;
+    std::shared_ptr<const std::vector<std::string>> columns;
+    std::vector<int> slots;  // slots[i]: where $i+1 binds, 0 when the statement does not use it
   };
+  // Statements built at run time could grow the cache without end; past this many, the rest
+  // are compiled per use.
+  static constexpr std::size_t kMaxCached = 256;
+
+  Prepared& prepare(std::string_view sql) {
+    if (auto it = cache_.find(std::string(sql)); it != cache_.end()) return it->second;
+    const std::string text = to_dialect(sql, Backend::kSqlite);
+    Prepared prepared;
+    if (sqlite3_prepare_v3(db_, text.c_str(), static_cast<int>(text.size()),
+                           SQLITE_PREPARE_PERSISTENT, &prepared.statement, nullptr) != SQLITE_OK) {
+      throw DbError(fmt::format("SQLite: {} in: {}", sqlite3_errmsg(db_), text));
+    }
+    std::vector<std::string> columns;
+    const int column_count = sqlite3_column_count(prepared.statement);
+    for (int i = 0; i < column_count; ++i) {
+      columns.emplace_back(sqlite3_column_name(prepared.statement, i));
+    }
+    prepared.columns = std::make_shared<const std::vector<std::string>>(std::move(columns));
+    const int slot_count = sqlite3_bind_parameter_count(prepared.statement);
+    for (int slot = 1; slot <= slot_count; ++slot) {
+      const char* name = sqlite3_bind_parameter_name(prepared.statement, slot);
+      if (!name || name[0] != '$') continue;
+      const auto number = static_cast<std::size_t>(std::atoi(name + 1));
+      if (number == 0) continue;
+      if (prepared.slots.size() < number) prepared.slots.resize(number, 0);
+      prepared.slots[number - 1] = slot;
+    }
+    if (cache_.size() >= kMaxCached) {
+      sqlite3_finalize(uncached_.statement);
+      uncached_ = std::move(prepared);
+      return uncached_;
+    }
+    return cache_.emplace(std::string(sql), std::move(prepared)).first->second;
+  }
 
   DbError error_for(int code) const {
     if ((code & 0xff) == SQLITE_CONSTRAINT) {
@@ -90,10 +136,10 @@ class SqliteConnection final : public Connection {
     return DbError(std::string("SQLite: ") + sqlite3_errmsg(db_));
   }
 
-  void bind(sqlite3_stmt* statement, std::span<const Value> params) {
-    for (std::size_t i = 0; i < params.size(); ++i) {
-      const std::string name = fmt::format("${}", i + 1);
-      const int index = sqlite3_bind_parameter_index(statement, name.c_str());
+  void bind(const Prepared& prepared, std::span<const Value> params) {
+    sqlite3_stmt* statement = prepared.statement;
+    for (std::size_t i = 0; i < params.size() && i < prepared.slots.size(); ++i) {
+      const int index = prepared.slots[i];
       if (index == 0) continue;  // parameter not used by this statement
       int rc = SQLITE_OK;
       std::visit(
@@ -106,8 +152,8 @@ class SqliteConnection final : public Connection {
             } else if constexpr (std::is_same_v<T, double>) {
               rc = sqlite3_bind_double(statement, index, value);
             } else {
-              rc = sqlite3_bind_text(statement, index, value.data(),
-                                     static_cast<int>(value.size()), SQLITE_TRANSIENT);
+              rc = sqlite3_bind_text(statement, index, value.data(), static_cast<int>(value.size()),
+                                     SQLITE_TRANSIENT);
             }
           },
           params[i]);
@@ -115,18 +161,22 @@ class SqliteConnection final : public Connection {
     }
   }
 
+  std::shared_ptr<WalCheckpointer> checkpointer_;    // outlives db_: declared before it
+  std::unordered_map<std::string, Prepared> cache_;  // by the neutral SQL text
+  Prepared uncached_;                                // the last statement past the cache's size
   sqlite3* db_ = nullptr;
 };
 
 }  // namespace
 
-SqliteDatabase::SqliteDatabase(std::string path) : path_(std::move(path)) {
+SqliteDatabase::SqliteDatabase(std::string path)
+    : path_(std::move(path)), checkpointer_(std::make_shared<WalCheckpointer>(path_)) {
   const auto parent = std::filesystem::path(path_).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent);
 }
 
 std::unique_ptr<Connection> SqliteDatabase::open_connection() {
-  return std::make_unique<SqliteConnection>(path_);
+  return std::make_unique<SqliteConnection>(path_, checkpointer_);
 }
 
 namespace {
@@ -152,6 +202,17 @@ std::unique_ptr<SessionLock> SqliteDatabase::try_session_lock(const std::string&
     return nullptr;
   }
   return std::make_unique<FileLock>(fd);
+}
+
+std::unique_lock<std::timed_mutex> SqliteDatabase::lock_writer() {
+  std::unique_lock lock(writer_, std::chrono::milliseconds(kBusyTimeoutMs));
+  if (!lock.owns_lock()) {
+    throw DbError(
+        fmt::format("SQLite: database is locked (a transaction of this process has "
+                    "held it for {} s)",
+                    kBusyTimeoutMs / 1000));
+  }
+  return lock;
 }
 
 void SqliteDatabase::begin(Connection& connection) {

@@ -1,10 +1,13 @@
 // SQLite driver: one file, WAL journal, a write lock taken at the start of every transaction so
-// writers queue instead of failing half-way.
+// writers queue instead of failing half-way (within this process on a mutex, between processes
+// in SQLite's busy handler), WAL checkpoints on a thread of their own.
 #pragma once
 
+#include <mutex>
 #include <string>
 
 #include "store/database.hpp"
+#include "store/sqlite/wal_checkpointer.hpp"
 
 namespace nc::store {
 
@@ -19,9 +22,12 @@ class SqliteDatabase final : public Database {
  protected:
   std::unique_ptr<Connection> open_connection() override;
   void begin(Connection& connection) override;
+  std::unique_lock<std::timed_mutex> lock_writer() override;
 
  private:
   std::string path_;
+  std::timed_mutex writer_;
+  std::shared_ptr<WalCheckpointer> checkpointer_;  // shared with the connections
 };
 
 }  // namespace nc::store
