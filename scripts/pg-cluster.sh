@@ -16,7 +16,9 @@ _pg_as_owner() {
 _pg_free_port() {
   local port
   for _ in $(seq 1 200); do
-    port=$((20000 + RANDOM % 30000))
+    # Below the kernel's ephemeral range (32768 and up here): a port an outgoing connection
+    # holds answers no connect test, yet cannot be listened on.
+    port=$((20000 + RANDOM % 12000))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       echo "$port"
       return 0

@@ -76,7 +76,7 @@ asio::awaitable<std::optional<store::PendingCall>> OutboxSender::take(std::int64
   co_return call;
 }
 
-asio::awaitable<void> OutboxSender::send_answer(std::int64_t id) {
+asio::awaitable<void> OutboxSender::send_by_id(std::int64_t id) {
   try {
     auto call = co_await take(id);
     if (call) co_await send(std::move(*call));
@@ -84,19 +84,16 @@ asio::awaitable<void> OutboxSender::send_answer(std::int64_t id) {
     spdlog::error("outbox {}: sending failed: {}", id, failure.what());
   }
   known_.erase(id);  // sent, or left to the sweeper once its lease runs out
+}
+
+asio::awaitable<void> OutboxSender::send_answer(std::int64_t id) {
+  co_await send_by_id(id);
   --sending_answers_;
   send_what_fits();
 }
 
 asio::awaitable<void> OutboxSender::send_next(std::int64_t chat_id) {
-  const auto id = per_chat_.at(chat_id).front();
-  try {
-    auto call = co_await take(id);
-    if (call) co_await send(std::move(*call));
-  } catch (const std::exception& failure) {
-    spdlog::error("outbox {}: sending failed: {}", id, failure.what());
-  }
-  known_.erase(id);  // sent, or left to the sweeper once its lease runs out
+  co_await send_by_id(per_chat_.at(chat_id).front());
   // The map may have been rehashed while we were sending.
   auto& queue = per_chat_.at(chat_id);
   queue.pop_front();

@@ -45,6 +45,7 @@ class OutboxSender {
   void wait_in_line(store::PendingCall call);
   void send_what_fits();
   boost::asio::awaitable<std::optional<store::PendingCall>> take(std::int64_t id);
+  boost::asio::awaitable<void> send_by_id(std::int64_t id);
   boost::asio::awaitable<void> send_next(std::int64_t chat_id);
   boost::asio::awaitable<void> send_answer(std::int64_t id);
   boost::asio::awaitable<void> send(store::PendingCall call);

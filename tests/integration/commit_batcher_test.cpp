@@ -103,6 +103,12 @@ class CommitBatcherTest : public ::testing::TestWithParam<Backend> {
   static CommitBatcher::Work record(std::int64_t update_id) {
     return [update_id](Connection& c) { ASSERT_TRUE(first_time_update(c, update_id)); };
   }
+  // Item 0: holds the writer in its transaction until gate.open(); returns once it does, so
+  // what is submitted next forms the following transaction.
+  static void hold_writer(CommitBatcher& batcher, Gate& gate, Outcomes& outcomes) {
+    batcher.submit([&gate](Connection&) { gate.hold(); }, outcomes.done(0));
+    gate.wait_held();
+  }
   std::set<std::int64_t> recorded() {
     std::set<std::int64_t> ids;
     for (const auto& row : db().execute("SELECT update_id FROM processed_updates")) {
@@ -153,8 +159,7 @@ TEST_P(CommitBatcherTest, AFailingItemRollsBackAloneAndIsReportedAlone) {
   Gate gate;
   Outcomes outcomes;
   outcomes.expect(8);
-  batcher.submit([&](Connection&) { gate.hold(); }, outcomes.done(0));
-  gate.wait_held();
+  hold_writer(batcher, gate, outcomes);
   batcher.submit(record(201), outcomes.done(1));
   // Writes, then throws: its write must not survive.
   batcher.submit(
@@ -206,8 +211,7 @@ TEST_P(CommitBatcherTest, ACommitThatFailsAcknowledgesNoItemOfItsTransaction) {
   Gate gate;
   Outcomes outcomes;
   outcomes.expect(5);
-  batcher.submit([&](Connection&) { gate.hold(); }, outcomes.done(0));
-  gate.wait_held();
+  hold_writer(batcher, gate, outcomes);
   batcher.submit(record(301), outcomes.done(1));
   batcher.submit([](Connection& c) { c.execute("INSERT INTO batch_child VALUES (1, 999)"); },
                  outcomes.done(2));
