@@ -244,7 +244,7 @@ int run_service(const Config& config, Roles roles) {
     if (error) return;
     spdlog::info("signal {}: stopping (in-flight steps finish, leases are handed back)", signal);
     server.stop();
-    if (poller) poller->release();
+    if (poller) poller->stop();
     if (worker) worker->stop();
     asio::co_spawn(io, finish_then_stop(io, worker_finished, sender, worker != nullptr),
                    asio::detached);

@@ -69,11 +69,6 @@ asio::awaitable<bool> Poller::take_lease() {
   });
 }
 
-void Poller::release() {
-  lock_.reset();
-  polling_ = false;
-}
-
 asio::awaitable<void> Poller::handle_batch(const nlohmann::json& result, std::int64_t& offset) {
   auto batch = parse_update_batch(result);
   if (!batch.ok()) {
@@ -103,7 +98,7 @@ asio::awaitable<void> Poller::handle_batch(const nlohmann::json& result, std::in
 
 asio::awaitable<void> Poller::run() {
   bool said_waiting = false;
-  for (;;) {
+  while (!stopping_) {
     const bool leased = co_await take_lease();
     if (!leased) {
       if (!said_waiting) {
@@ -134,6 +129,7 @@ asio::awaitable<void> Poller::run() {
     std::int64_t offset = stored ? std::stoll(*stored) : 0;
     auto reply = co_await api_.get_updates(offset, options_.long_poll_seconds,
                                            options_.allowed_updates);
+    if (stopping_) break;  // not handled, not confirmed: the next poller gets it
     if (reply.ok()) {
       co_await handle_batch(reply.result, offset);
       continue;

@@ -35,7 +35,10 @@ class Poller {
 
   boost::asio::awaitable<void> run();  // until cancelled
   bool polling() const { return polling_; }
-  void release();  // gives the lease up (shutdown), so another instance takes over at once
+  // Shutdown: no batch is handled any more (one fetched meanwhile is fetched again by the next
+  // instance). The lease goes with the poller itself, after its last request has ended, so two
+  // getUpdates never overlap.
+  void stop() { stopping_ = true; }
 
   static constexpr const char* kLockName = "intake-poller";
   static constexpr const char* kHolderKey = "polling.holder";
@@ -53,6 +56,7 @@ class Poller {
   UpdateSink& sink_;
   PollerOptions options_;
   bool polling_ = false;
+  bool stopping_ = false;
   std::unique_ptr<store::SessionLock> lock_;
 };
 
