@@ -309,11 +309,13 @@ TEST_P(BotPollingTest, SecondInstanceWaitsInsteadOfFighting) {
   EXPECT_EQ(first->terminate(), 0);  // hands the lease over
   say("/balance");
   EXPECT_NE(reply(2).find("Баланс"), std::string::npos);
-  for (const auto& call : fake_.calls("getUpdates")) EXPECT_NE(call.status, 409);
+  // The stopped instance's open long poll is answered 409 once the successor polls, as on the
+  // real server, but nobody is listening any more; the successor itself never meets a conflict.
   std::ifstream in(dir_.file("second.log"));
   std::stringstream second_log;
   second_log << in.rdbuf();
   EXPECT_NE(second_log.str().find("another instance"), std::string::npos) << second_log.str();
+  EXPECT_EQ(second_log.str().find("Telegram says"), std::string::npos) << second_log.str();
 }
 
 TEST_P(BotPollingTest, RetryAfterIsHonouredAndBlockedUsersAreMarked) {
