@@ -28,6 +28,32 @@ std::string slurp(const std::string& path) {
   return buffer.str();
 }
 
+// The child's environment: this process's (unless kOnlyGiven) plus the variables the test gives.
+std::vector<std::string> child_environment(const std::map<std::string, std::string>& env,
+                                           Environment base) {
+  std::vector<std::string> entries;
+  if (base == Environment::kInherited) {
+    for (char** entry = environ; *entry; ++entry) entries.emplace_back(*entry);
+  }
+  for (const auto& [name, value] : env) entries.push_back(name + "=" + value);
+  return entries;
+}
+
+// The binary and its arguments.
+std::vector<std::string> command_line(const std::vector<std::string>& args) {
+  std::vector<std::string> words{binary_path()};
+  words.insert(words.end(), args.begin(), args.end());
+  return words;
+}
+
+// The char* array posix_spawn wants; `strings` must outlive it.
+std::vector<char*> null_terminated(std::vector<std::string>& strings) {
+  std::vector<char*> pointers;
+  for (auto& text : strings) pointers.push_back(text.data());
+  pointers.push_back(nullptr);
+  return pointers;
+}
+
 }  // namespace
 
 std::string binary_path() {
@@ -43,24 +69,11 @@ CommandResult run_binary(const std::vector<std::string>& args,
   std::filesystem::create_directories(dir);
   const std::string out_path = (dir / "out").string(), err_path = (dir / "err").string();
 
-  std::vector<std::string> argv_storage{binary_path()};
-  argv_storage.insert(argv_storage.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& arg : argv_storage)
-    argv.push_back(arg.data());
-  argv.push_back(nullptr);
-
-  // The child gets this process's environment (or none), plus the variables the test gives,
-  // and runs in a temp dir so no stray .env is read.
-  std::vector<std::string> env_storage;
-  if (base == Environment::kInherited) {
-    for (char** entry = environ; *entry; ++entry) env_storage.emplace_back(*entry);
-  }
-  for (const auto& [name, value] : env) env_storage.push_back(name + "=" + value);
-  std::vector<char*> envp;
-  for (auto& entry : env_storage)
-    envp.push_back(entry.data());
-  envp.push_back(nullptr);
+  auto argv_storage = command_line(args);
+  auto argv = null_terminated(argv_storage);
+  // The child runs in a temp dir so no stray .env is read.
+  auto env_storage = child_environment(env, base);
+  auto envp = null_terminated(env_storage);
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -83,34 +96,14 @@ CommandResult run_binary(const std::vector<std::string>& args,
   return result;
 }
 
-namespace {
-
-std::vector<std::string> child_environment(const std::map<std::string, std::string>& env) {
-  std::vector<std::string> entries;
-  for (char** entry = environ; *entry; ++entry)
-    entries.emplace_back(*entry);
-  for (const auto& [name, value] : env)
-    entries.push_back(name + "=" + value);
-  return entries;
-}
-
-}  // namespace
-
 BackgroundProcess::BackgroundProcess(const std::vector<std::string>& args,
                                      const std::map<std::string, std::string>& env,
                                      const std::string& log_path)
     : log_path_(log_path) {
-  std::vector<std::string> argv_storage{binary_path()};
-  argv_storage.insert(argv_storage.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& arg : argv_storage)
-    argv.push_back(arg.data());
-  argv.push_back(nullptr);
-  auto env_storage = child_environment(env);
-  std::vector<char*> envp;
-  for (auto& entry : env_storage)
-    envp.push_back(entry.data());
-  envp.push_back(nullptr);
+  auto argv_storage = command_line(args);
+  auto argv = null_terminated(argv_storage);
+  auto env_storage = child_environment(env, Environment::kInherited);
+  auto envp = null_terminated(env_storage);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 1, log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND,
