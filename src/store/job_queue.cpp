@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "store/ids.hpp"
 #include "store/ledger.hpp"
 
@@ -10,10 +12,10 @@ namespace {
 
 using core::JobStatus;
 
-#define NC_JOB_COLUMNS                                                                          \
-  "id, user_id, tg_user_id, idempotency_key, batch_id, batch_index, batch_size, kind, "        \
-  "template_id, model, input_photo_path, product_info, status, attempts, next_run_at, "        \
-  "lease_owner, lease_until, provider, provider_task_id, provider_input_url, result_url, "     \
+#define NC_JOB_COLUMNS                                                                     \
+  "id, user_id, tg_user_id, idempotency_key, batch_id, batch_index, batch_size, kind, "    \
+  "template_id, model, input_photo_path, product_info, status, attempts, next_run_at, "    \
+  "lease_owner, lease_until, provider, provider_task_id, provider_input_url, result_url, " \
   "result_path, tg_message_id, error, created_at, updated_at, finished_at"
 
 constexpr const char* kInsertJob =
@@ -34,6 +36,11 @@ const std::string kClaim = fmt::format(
     ", {{age_s created_at}} AS age_s",
     kActiveStatuses);
 
+const std::string kNextDue = fmt::format(
+    "SELECT {{age_s next_run_at}} AS overdue_s FROM jobs WHERE status IN {} "
+    "AND lease_until IS NULL ORDER BY next_run_at LIMIT 1",
+    kActiveStatuses);
+
 constexpr const char* kRenew =
     "UPDATE jobs SET lease_until = {now+ms $3} "
     "WHERE id = $1 AND lease_owner = $2 AND lease_until > {now}";
@@ -47,8 +54,7 @@ constexpr const char* kFindJob = "SELECT " NC_JOB_COLUMNS " FROM jobs WHERE id =
 constexpr const char* kFindByMessage =
     "SELECT " NC_JOB_COLUMNS " FROM jobs WHERE tg_user_id = $1 AND tg_message_id = $2 LIMIT 1";
 
-constexpr const char* kCountByStatus =
-    "SELECT status, COUNT(*) AS n FROM jobs GROUP BY status";
+constexpr const char* kCountByStatus = "SELECT status, COUNT(*) AS n FROM jobs GROUP BY status";
 
 constexpr const char* kOldestQueued =
     "SELECT {age_s MIN(created_at)} AS age FROM jobs WHERE status = 'queued'";
@@ -115,11 +121,11 @@ core::Job to_job(const Row& row) {
 
 EnqueueResult JobQueue::enqueue(Connection& connection, const NewJob& job) {
   auto inserted = connection.execute(
-      kInsertJob, {new_uuid(), job.user_id, job.tg_user_id, job.idempotency_key,
-                   optional_text(job.batch_id), std::int64_t{job.batch_index},
-                   std::int64_t{job.batch_size}, job.kind, job.template_id,
-                   optional_text(job.model), optional_text(job.input_photo_path),
-                   job.product_info.empty() ? std::string("{}") : job.product_info});
+      kInsertJob,
+      {new_uuid(), job.user_id, job.tg_user_id, job.idempotency_key, optional_text(job.batch_id),
+       std::int64_t{job.batch_index}, std::int64_t{job.batch_size}, job.kind, job.template_id,
+       optional_text(job.model), optional_text(job.input_photo_path),
+       job.product_info.empty() ? std::string("{}") : job.product_info});
   if (!inserted.empty()) return EnqueueResult{inserted.front().text("id"), true};
   return EnqueueResult{connection.execute(kJobByKey, {job.idempotency_key}).front().text("id"),
                        false};
@@ -139,12 +145,13 @@ std::vector<core::Job> JobQueue::claim(const std::string& owner, int limit,
   });
   std::vector<core::Job> jobs;
   jobs.reserve(rows.size());
-  for (const auto& row : rows) jobs.push_back(to_job(row));
+  for (const auto& row : rows)
+    jobs.push_back(to_job(row));
   return jobs;
 }
 
-bool JobQueue::update(Connection& connection, const std::string& owner,
-                      const std::string& job_id, const JobChange& change) {
+bool JobQueue::update(Connection& connection, const std::string& owner, const std::string& job_id,
+                      const JobChange& change) {
   std::vector<Value> params{job_id, owner};
   std::string sets = "updated_at = {now}";
   auto set = [&](const char* column, Value value) {
@@ -210,13 +217,19 @@ std::optional<core::Job> JobQueue::find(const std::string& job_id) {
   return find(*connection, job_id);
 }
 
+std::optional<std::chrono::milliseconds> JobQueue::next_due_in() {
+  auto rows = database_.execute(kNextDue);
+  if (rows.empty()) return std::nullopt;
+  const double due_in_ms = -rows.front().real("overdue_s") * 1000.0;
+  return std::chrono::milliseconds(static_cast<std::int64_t>(std::max(0.0, std::ceil(due_in_ms))));
+}
+
 std::vector<core::Job> JobQueue::list(const JobFilter& filter) {
   auto connection = database_.acquire();
   return list(*connection, filter);
 }
 
-std::optional<core::Job> JobQueue::find_by_message(Connection& connection,
-                                                   std::int64_t tg_user_id,
+std::optional<core::Job> JobQueue::find_by_message(Connection& connection, std::int64_t tg_user_id,
                                                    std::int64_t message_id) {
   auto rows = connection.execute(kFindByMessage, {tg_user_id, message_id});
   if (rows.empty()) return std::nullopt;
@@ -239,7 +252,8 @@ std::vector<core::Job> JobQueue::list(Connection& connection, const JobFilter& f
                                " FROM jobs WHERE {} ORDER BY created_at DESC, id LIMIT ${}",
                                where, params.size());
   std::vector<core::Job> jobs;
-  for (const auto& row : connection.execute(sql, params)) jobs.push_back(to_job(row));
+  for (const auto& row : connection.execute(sql, params))
+    jobs.push_back(to_job(row));
   return jobs;
 }
 
@@ -247,9 +261,9 @@ QueueStats JobQueue::stats() {
   QueueStats stats;
   auto connection = database_.acquire();
   auto counts = connection->execute(kCountByStatus, {});
-  for (auto status : {JobStatus::kQueued, JobStatus::kSubmitting, JobStatus::kGenerating,
-                      JobStatus::kDelivering, JobStatus::kDone, JobStatus::kFailed,
-                      JobStatus::kCancelled}) {
+  for (auto status :
+       {JobStatus::kQueued, JobStatus::kSubmitting, JobStatus::kGenerating, JobStatus::kDelivering,
+        JobStatus::kDone, JobStatus::kFailed, JobStatus::kCancelled}) {
     std::int64_t count = 0;
     for (const auto& row : counts) {
       if (row.text("status") == core::to_string(status)) count = row.integer("n");

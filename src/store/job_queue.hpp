@@ -81,6 +81,10 @@ class JobQueue {
   static bool update(Connection& connection, const std::string& owner, const std::string& job_id,
                      const JobChange& change);
 
+  // How long until the soonest job nobody holds is due (zero when one is due already);
+  // nullopt when none waits. A worker sleeps that long instead of a whole sweep period.
+  std::optional<std::chrono::milliseconds> next_due_in();
+
   // Extends the leases `owner` still holds; returns how many were extended.
   int renew(const std::string& owner, const std::vector<std::string>& job_ids,
             std::chrono::milliseconds lease);

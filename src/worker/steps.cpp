@@ -9,7 +9,6 @@
 #include "net/hmac.hpp"
 #include "net/signed_link.hpp"
 #include "providers/kie/callback.hpp"
-#include "providers/media/probe.hpp"
 #include "providers/media/reframe.hpp"
 #include "providers/media/transcode.hpp"
 #include "store/ledger.hpp"
@@ -72,10 +71,9 @@ asio::awaitable<std::string> Worker::reachable_image(core::Job& job, const core:
   fs::create_directories(inputs);
   if (!model.takes_aspect_ratio() && model.family != core::ApiFamily::kLocal) {
     // The model follows the image's shape: give it a 9:16 frame with the product whole.
-    const auto vertical =
-        (inputs / (fs::path(file).stem().string() + "-9x16.jpg")).string();
+    const auto vertical = (inputs / (fs::path(file).stem().string() + "-9x16.jpg")).string();
     if (!fs::exists(vertical)) {
-      co_await pool_.run([&] { media::reframe_vertical(file, vertical); });
+      co_await media_pool_.run([&] { media::reframe_vertical(file, vertical); });
     }
     file = vertical;
   }
@@ -90,7 +88,8 @@ asio::awaitable<std::string> Worker::reachable_image(core::Job& job, const core:
   // uploads again).
   const auto cached = job.provider_input_url;
   if (auto tab = cached.find('\t'); tab != std::string::npos) {
-    if (std::stoll(cached.substr(tab + 1)) > net::unix_now() + 3600) co_return cached.substr(0, tab);
+    if (std::stoll(cached.substr(tab + 1)) > net::unix_now() + 3600)
+      co_return cached.substr(0, tab);
   }
   const auto unique_name = fmt::format("{}-{}.jpg", job.id.substr(0, 8), net::random_token(4));
   auto uploaded = co_await provider_.upload_image(file, unique_name);
@@ -157,7 +156,8 @@ asio::awaitable<void> Worker::submit(core::Job& job) {
 
 asio::awaitable<void> Worker::handle_error(core::Job& job, const providers::ProviderError& error) {
   switch (error.kind) {
-    case ErrorClass::kNone: co_return;
+    case ErrorClass::kNone:
+      co_return;
     case ErrorClass::kPermanent: {
       const std::string reason =
           error.user_reason.empty() ? "the video could not be made" : error.user_reason;
@@ -180,9 +180,10 @@ asio::awaitable<void> Worker::handle_error(core::Job& job, const providers::Prov
         co_return;
       }
       store::JobChange change;
-      change.run_after = error.retry_after
-                             ? std::chrono::duration_cast<std::chrono::milliseconds>(*error.retry_after)
-                             : backoff(job.attempts);
+      change.run_after =
+          error.retry_after
+              ? std::chrono::duration_cast<std::chrono::milliseconds>(*error.retry_after)
+              : backoff(job.attempts);
       change.count_attempt = true;
       change.error = error.message;
       spdlog::warn("job {}: {} — retry in {} ms", job.id, error.message, change.run_after->count());
@@ -210,8 +211,8 @@ asio::awaitable<void> Worker::poll(core::Job& job) {
     co_return;
   }
   if (status.state == providers::TaskState::kFailed) {
-    const std::string reason = status.error.user_reason.empty() ? "the video could not be made"
-                                                                : status.error.user_reason;
+    const std::string reason =
+        status.error.user_reason.empty() ? "the video could not be made" : status.error.user_reason;
     co_await fail(job, reason, status.error.message);
     co_return;
   }
@@ -275,21 +276,18 @@ asio::awaitable<void> Worker::deliver(core::Job& job) {
     co_await fail(job, "the finished video could not be fetched", "result gone before delivery");
     co_return;
   }
-  auto fitted = co_await pool_.run([&] {
-    std::optional<media::FitResult> result;
-    if (!media::probe_video(job.result_path)) return result;
-    result = media::fit_for_telegram(job.result_path, job.result_path + ".tg.mp4");
-    return result;
-  });
-  if (!fitted || !fitted->ok) {
-    const std::string detail = fitted ? fitted->error : "the result is not a playable video";
-    co_await fail(job, "the provider returned a broken video", detail);
+  // One ffprobe run (about 0.1 s) both checks the video and sizes it; it refuses what it cannot
+  // read.
+  auto fitted = co_await media_pool_.run(
+      [&] { return media::fit_for_telegram(job.result_path, job.result_path + ".tg.mp4"); });
+  if (!fitted.ok) {
+    co_await fail(job, "the provider returned a broken video", fitted.error);
     co_return;
   }
   auto user = co_await pool_.run([&] { return store::Users(database_).find(job.tg_user_id); });
   const auto language = user ? user->language : "ru";
   const auto caption = messages_.ready_caption(language, job.batch_index, job.batch_size);
-  auto sent = co_await telegram_.send_video(job.tg_user_id, fitted->path, caption,
+  auto sent = co_await telegram_.send_video(job.tg_user_id, fitted.path, caption,
                                             messages_.result_keyboard(language));
   store::JobChange change;
   if (sent.ok()) {
@@ -304,7 +302,8 @@ asio::awaitable<void> Worker::deliver(core::Job& job) {
     change.delivered = false;
     change.error = "not delivered: " + sent.description;
     co_await pool_.run([&] { store::Users(database_).mark_blocked(job.tg_user_id); });
-  } else if (sent.error == telegram::ApiError::kBadRequest || job.attempts + 1 >= kMaxDeliveryAttempts) {
+  } else if (sent.error == telegram::ApiError::kBadRequest ||
+             job.attempts + 1 >= kMaxDeliveryAttempts) {
     change.status = JobStatus::kDone;
     change.delivered = false;
     change.error = "not delivered: " + sent.description;
@@ -368,7 +367,8 @@ asio::awaitable<void> Worker::alert_admins(const std::string& problem) {
       std::vector<store::PendingCall> notices;
       const auto key = "alert." + problem.substr(0, 60);
       auto last = connection.execute("SELECT value FROM settings WHERE key = $1", {key});
-      if (!last.empty() && net::unix_now() - std::stoll(last.front().text("value")) < 3600) return notices;
+      if (!last.empty() && net::unix_now() - std::stoll(last.front().text("value")) < 3600)
+        return notices;
       store::Settings::put(connection, key, std::to_string(net::unix_now()));
       for (auto admin : options_.admin_ids) {
         nlohmann::json payload{
@@ -377,7 +377,8 @@ asio::awaitable<void> Worker::alert_admins(const std::string& problem) {
                          "\nJobs wait and resume by themselves once it is fixed."}};
         notices.push_back(store::Outbox::add(
             connection,
-            store::OutgoingCall{.chat_id = admin, .method = "sendMessage", .payload = payload.dump()},
+            store::OutgoingCall{
+                .chat_id = admin, .method = "sendMessage", .payload = payload.dump()},
             options_.owner, std::chrono::seconds(60)));
       }
       return notices;

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
@@ -38,7 +39,9 @@ Worker::~Worker() {
   if (waiter_thread_.joinable()) waiter_thread_.join();
 }
 
-void Worker::wake() { wake_timer_.cancel(); }
+void Worker::wake() {
+  wake_timer_.cancel();
+}
 
 // New jobs (also ones inserted by hand on PostgreSQL) wake the claim loop at once. The waiter
 // blocks, so it gets a thread of its own and posts the wake-up to the loop.
@@ -89,8 +92,8 @@ std::chrono::milliseconds Worker::poll_interval(const core::Job& job) const {
 }
 
 asio::awaitable<bool> Worker::write(const core::Job& job, const store::JobChange& change) {
-  const bool written = co_await pool_.run(
-      [&] { return queue_.update(options_.owner, job.id, change); });
+  const bool written =
+      co_await pool_.run([&] { return queue_.update(options_.owner, job.id, change); });
   if (!written) {
     spdlog::warn("job {}: lease lost (another worker took it over); dropping this step", job.id);
   } else if (change.status && on_transition) {
@@ -115,6 +118,20 @@ asio::awaitable<void> Worker::renew_leases() {
   }
 }
 
+// Sleep until the next job falls due (a poll, a retry), at most a sweep period: a job is
+// stepped when it is due, not up to a sweep later.
+asio::awaitable<std::chrono::milliseconds> Worker::until_next_due() {
+  std::optional<std::chrono::milliseconds> due;
+  try {
+    due = co_await pool_.run([&] { return queue_.next_due_in(); });
+  } catch (const std::exception& error) {
+    spdlog::error("looking for the next due job failed: {}", error.what());
+  }
+  const std::chrono::milliseconds sweep = options_.sweep;
+  // A few milliseconds at least: a job due now but not claimed is being claimed elsewhere.
+  co_return due ? std::clamp(*due, std::chrono::milliseconds(5), sweep) : sweep;
+}
+
 asio::awaitable<void> Worker::run() {
   start_waiter();
   asio::co_spawn(io_, renew_leases(), asio::detached);
@@ -136,7 +153,9 @@ asio::awaitable<void> Worker::run() {
       asio::co_spawn(io_, step(std::move(job)), asio::detached);
     }
     if (!claimed.empty() && static_cast<int>(claimed.size()) == free_slots) continue;
-    wake_timer_.expires_after(options_.sweep);
+    std::chrono::milliseconds pause = options_.sweep;
+    if (free_slots > 0) pause = co_await until_next_due();
+    wake_timer_.expires_after(pause);
     boost::system::error_code ignored;
     co_await wake_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
   }

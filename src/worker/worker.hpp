@@ -33,7 +33,7 @@ namespace nc::worker {
 struct WorkerOptions {
   std::string owner;
   int concurrency = 64;
-  std::chrono::seconds lease{30};  // renewed every 10 s; after a crash others take over
+  std::chrono::seconds lease{30};          // renewed every 10 s; after a crash others take over
   std::chrono::seconds deadline{20 * 60};  // a job not delivered by then fails and is refunded
   std::string data_dir = "data";
   std::string public_base_url;  // set: inputs are signed links to us, callbacks come to us
@@ -57,8 +57,7 @@ class Worker {
   Worker(boost::asio::io_context& io, store::Database& database, net::BlockingPool& pool,
          providers::Provider& provider, telegram::BotTransport& telegram,
          telegram::OutboxSender& outbox, net::HttpClient& http, const core::ModelRegistry& models,
-         const core::TemplateCatalog& catalog, const UserMessages& messages,
-         WorkerOptions options);
+         const core::TemplateCatalog& catalog, const UserMessages& messages, WorkerOptions options);
   ~Worker();
 
   boost::asio::awaitable<void> run();  // until stop()
@@ -89,6 +88,7 @@ class Worker {
   boost::asio::awaitable<bool> write(const core::Job& job, const store::JobChange& change);
   boost::asio::awaitable<void> alert_admins(const std::string& problem);
   boost::asio::awaitable<void> renew_leases();
+  boost::asio::awaitable<std::chrono::milliseconds> until_next_due();
   std::chrono::milliseconds poll_interval(const core::Job& job) const;
   std::chrono::milliseconds backoff(int attempts) const;
   std::string model_of(const core::Job& job) const;
@@ -99,6 +99,9 @@ class Worker {
   boost::asio::io_context& io_;
   store::Database& database_;
   net::BlockingPool& pool_;
+  // ffprobe/ffmpeg and image work: seconds or minutes each, so they never hold up the
+  // database calls on pool_.
+  net::BlockingPool media_pool_{2};
   providers::Provider& provider_;
   telegram::BotTransport& telegram_;
   telegram::OutboxSender& outbox_;

@@ -1084,6 +1084,17 @@ bool FakeKie::set_task_script(const std::string& task_id, TaskScript script) {
   return true;
 }
 
+void FakeKie::finish_now(const std::string& task_id) {
+  {
+    std::lock_guard lock(impl_->mutex_);
+    auto it = impl_->tasks_.find(task_id);
+    if (it == impl_->tasks_.end() || it->second.finished || !impl_->server_) return;
+    it->second.script.end = TaskEnd::kSuccess;
+  }
+  asio::co_spawn(impl_->server_->io(), impl_->finish_later(task_id, std::chrono::milliseconds(0)),
+                 asio::detached);
+}
+
 void FakeKie::fail_next(KieEndpoint endpoint, int count, KieFault fault) {
   std::lock_guard lock(impl_->mutex_);
   impl_->knobs_.push_back({endpoint, count, std::move(fault), {}, false});
@@ -1189,6 +1200,14 @@ std::vector<std::string> FakeKie::uploaded_files() const {
 double FakeKie::credits() const {
   std::lock_guard lock(impl_->mutex_);
   return impl_->credits_;
+}
+
+std::optional<std::chrono::steady_clock::time_point> FakeKie::finished_at(
+    const std::string& task_id) const {
+  std::lock_guard lock(impl_->mutex_);
+  auto it = impl_->tasks_.find(task_id);
+  if (it == impl_->tasks_.end() || !it->second.finished) return std::nullopt;
+  return it->second.finished_at;
 }
 
 }  // namespace nc::fakes

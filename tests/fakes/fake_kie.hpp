@@ -144,6 +144,8 @@ class FakeKie {
   void script_next_task(TaskScript script);  // queued: each new task takes the next one
   // Replaces the script of an existing task (progress so far is kept); false if unknown.
   bool set_task_script(const std::string& task_id, TaskScript script);
+  // Ends a running task successfully now, whatever its script said; its callback goes out.
+  void finish_now(const std::string& task_id);
 
   // --- faults: for the next `count` calls of an endpoint (kAny: of every API call) ---
   void fail_next(KieEndpoint endpoint, int count, KieFault fault);
@@ -170,6 +172,9 @@ class FakeKie {
   // Names (uploadPath/fileName) of the files uploaded so far.
   std::vector<std::string> uploaded_files() const;
   double credits() const;
+  // When the task turned successful or failed; nullopt while it runs or when unknown.
+  std::optional<std::chrono::steady_clock::time_point> finished_at(
+      const std::string& task_id) const;
 
  private:
   struct Impl;

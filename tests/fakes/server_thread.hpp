@@ -19,6 +19,7 @@ class ServerThread {
   ServerThread& operator=(const ServerThread&) = delete;
 
   net::HttpServer& server() { return *server_; }  // add routes before start()
+  boost::asio::io_context& io() { return io_; }
   void start();
   // "http://127.0.0.1:PORT" ("https://…" with TLS options).
   std::string url() const;
