@@ -10,6 +10,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <random>
 
+#include "store/commit_in_batch.hpp"
+
 namespace nc::worker {
 
 namespace asio = boost::asio;
@@ -32,6 +34,7 @@ Worker::Worker(asio::io_context& io, store::Database& database, net::BlockingPoo
       messages_(messages),
       options_(std::move(options)),
       queue_(database),
+      batcher_(database, store::batching_for(database.backend())),
       wake_timer_(io) {}
 
 Worker::~Worker() {
@@ -92,8 +95,15 @@ std::chrono::milliseconds Worker::poll_interval(const core::Job& job) const {
 }
 
 asio::awaitable<bool> Worker::write(const core::Job& job, const store::JobChange& change) {
-  const bool written =
-      co_await pool_.run([&] { return queue_.update(options_.owner, job.id, change); });
+  bool written = false;
+  auto update = [&](store::Connection& connection) {
+    written = store::JobQueue::update(connection, options_.owner, job.id, change);
+  };
+  co_await store::commit_in_batch(batcher_, update);
+  if (written && change.run_after && change.release_lease &&
+      std::chrono::steady_clock::now() + *change.run_after < wake_timer_.expiry()) {
+    wake();  // due before the loop meant to look again
+  }
   if (!written) {
     spdlog::warn("job {}: lease lost (another worker took it over); dropping this step", job.id);
   } else if (change.status && on_transition) {
@@ -118,20 +128,27 @@ asio::awaitable<void> Worker::renew_leases() {
   }
 }
 
-// Sleep until the next job falls due (a poll, a retry), at most a sweep period: a job is
-// stepped when it is due, not up to a sweep later.
-asio::awaitable<std::chrono::milliseconds> Worker::until_next_due() {
-  std::optional<std::chrono::milliseconds> due;
+// One trip to the database per round: the due jobs, and when that left slots free, how long
+// until the next one is due.
+asio::awaitable<Worker::ClaimRound> Worker::claim_round(int free_slots) {
+  ClaimRound round;
   try {
-    due = co_await pool_.run([&] { return queue_.next_due_in(); });
+    round = co_await pool_.run([&] {
+      ClaimRound found;
+      found.jobs = queue_.claim(options_.owner, free_slots, options_.lease);
+      if (static_cast<int>(found.jobs.size()) < free_slots) found.next_due = queue_.next_due_in();
+      return found;
+    });
   } catch (const std::exception& error) {
-    spdlog::error("looking for the next due job failed: {}", error.what());
+    spdlog::error("claiming jobs failed: {}", error.what());
   }
-  const std::chrono::milliseconds sweep = options_.sweep;
-  // A few milliseconds at least: a job due now but not claimed is being claimed elsewhere.
-  co_return due ? std::clamp(*due, std::chrono::milliseconds(5), sweep) : sweep;
+  co_return round;
 }
 
+// The loop sleeps until the next job falls due (a poll, a retry), at most a sweep period, and
+// at least kClaimSpacing so jobs falling due close together are claimed in one round. New jobs
+// and provider callbacks wake it at once; a finished step wakes it only when every slot was
+// taken, and a step that makes its job due sooner than the loop's alarm moves the alarm.
 asio::awaitable<void> Worker::run() {
   start_waiter();
   asio::co_spawn(io_, renew_leases(), asio::detached);
@@ -139,25 +156,21 @@ asio::awaitable<void> Worker::run() {
                options_.concurrency, provider_.name());
   while (!stopping_) {
     const int free_slots = options_.concurrency - static_cast<int>(active_.size());
-    std::vector<core::Job> claimed;
-    if (free_slots > 0) {
-      try {
-        claimed = co_await pool_.run(
-            [&] { return queue_.claim(options_.owner, free_slots, options_.lease); });
-      } catch (const std::exception& error) {
-        spdlog::error("claiming jobs failed: {}", error.what());
-      }
-    }
-    for (auto& job : claimed) {
+    ClaimRound round;
+    if (free_slots > 0) round = co_await claim_round(free_slots);
+    for (auto& job : round.jobs) {
       active_.insert(job.id);
       asio::co_spawn(io_, step(std::move(job)), asio::detached);
     }
-    if (!claimed.empty() && static_cast<int>(claimed.size()) == free_slots) continue;
+    const bool all_slots_taken = static_cast<int>(round.jobs.size()) == free_slots;
+    if (!round.jobs.empty() && all_slots_taken) continue;
+    waiting_for_slot_ = all_slots_taken;
     std::chrono::milliseconds pause = options_.sweep;
-    if (free_slots > 0) pause = co_await until_next_due();
+    if (round.next_due) pause = std::clamp(*round.next_due, kClaimSpacing, pause);
     wake_timer_.expires_after(pause);
     boost::system::error_code ignored;
     co_await wake_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+    waiting_for_slot_ = false;
   }
   // Steps in progress finish within the grace period; whatever is left is handed back so other
   // workers take it at once instead of waiting for the lease to run out.
@@ -211,7 +224,7 @@ asio::awaitable<void> Worker::step(core::Job job) {
     }
   }
   active_.erase(job.id);
-  if (!stopping_) wake();  // a slot is free
+  if (!stopping_ && waiting_for_slot_) wake();  // the slot the loop waited for
 }
 
 }  // namespace nc::worker

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -22,6 +23,7 @@
 #include "net/blocking_pool.hpp"
 #include "net/http_client.hpp"
 #include "providers/provider.hpp"
+#include "store/commit_batcher.hpp"
 #include "store/database.hpp"
 #include "store/job_queue.hpp"
 #include "telegram/bot_api.hpp"
@@ -88,7 +90,12 @@ class Worker {
   boost::asio::awaitable<bool> write(const core::Job& job, const store::JobChange& change);
   boost::asio::awaitable<void> alert_admins(const std::string& problem);
   boost::asio::awaitable<void> renew_leases();
-  boost::asio::awaitable<std::chrono::milliseconds> until_next_due();
+  struct ClaimRound {
+    std::vector<core::Job> jobs;
+    std::optional<std::chrono::milliseconds> next_due;  // set when slots were left free
+  };
+  boost::asio::awaitable<ClaimRound> claim_round(int free_slots);
+  static constexpr std::chrono::milliseconds kClaimSpacing{25};
   std::chrono::milliseconds poll_interval(const core::Job& job) const;
   std::chrono::milliseconds backoff(int attempts) const;
   std::string model_of(const core::Job& job) const;
@@ -111,8 +118,11 @@ class Worker {
   const UserMessages& messages_;
   WorkerOptions options_;
   store::JobQueue queue_;
+  // Step results written at about the same moment share one transaction.
+  store::CommitBatcher batcher_;
   std::set<std::string> active_;
   bool stopping_ = false;
+  bool waiting_for_slot_ = false;  // the claim loop sleeps because every slot is taken
   boost::asio::steady_timer wake_timer_;
   std::atomic<bool> waiter_running_{false};
   std::thread waiter_thread_;

@@ -30,7 +30,8 @@ class JobQueueTest : public ::testing::TestWithParam<Backend> {
   void enqueue_many(int count) {
     db().transaction([&](Connection& c) {
       for (int i = 0; i < count; ++i) {
-        JobQueue::enqueue(c, NewJob{.user_id = user_.id, .tg_user_id = 42,
+        JobQueue::enqueue(c, NewJob{.user_id = user_.id,
+                                    .tg_user_id = 42,
                                     .idempotency_key = "bulk:" + std::to_string(i)});
       }
     });
@@ -42,8 +43,11 @@ class JobQueueTest : public ::testing::TestWithParam<Backend> {
 };
 
 TEST_P(JobQueueTest, SameIdempotencyKeyGivesOneJob) {
-  NewJob job{.user_id = user_.id, .tg_user_id = 42, .idempotency_key = "confirm:1:1",
-             .template_id = "unboxing", .product_info = R"({"text":"Mug"})"};
+  NewJob job{.user_id = user_.id,
+             .tg_user_id = 42,
+             .idempotency_key = "confirm:1:1",
+             .template_id = "unboxing",
+             .product_info = R"({"text":"Mug"})"};
   auto first = queue_.enqueue(job);
   auto second = queue_.enqueue(job);
   EXPECT_TRUE(first.created);
@@ -80,6 +84,28 @@ TEST_P(JobQueueTest, DelayedJobIsNotDueYet) {
   EXPECT_TRUE(queue_.claim("w1", 10, 30s).empty());
 }
 
+TEST_P(JobQueueTest, NextDueIsTheSoonestJobNobodyHolds) {
+  EXPECT_FALSE(queue_.next_due_in());  // nothing waits
+  auto later = queue_.enqueue({.user_id = user_.id, .tg_user_id = 42, .idempotency_key = "a"});
+  auto soon = queue_.enqueue({.user_id = user_.id, .tg_user_id = 42, .idempotency_key = "b"});
+  ASSERT_EQ(queue_.claim("w1", 10, 30s).size(), 2u);
+  EXPECT_FALSE(queue_.next_due_in());  // both held
+  ASSERT_TRUE(
+      queue_.update("w1", later.job_id, {.status = JobStatus::kGenerating, .run_after = 60s}));
+  auto due = queue_.next_due_in();
+  ASSERT_TRUE(due);
+  EXPECT_GT(*due, 50s);
+  EXPECT_LE(*due, 60s + 10ms);  // SQLite computes with julian days: a millisecond off
+  ASSERT_TRUE(
+      queue_.update("w1", soon.job_id, {.status = JobStatus::kGenerating, .run_after = 5s}));
+  due = queue_.next_due_in();
+  ASSERT_TRUE(due);
+  EXPECT_GT(*due, 1s);
+  EXPECT_LE(*due, 5s + 10ms);
+  queue_.enqueue({.user_id = user_.id, .tg_user_id = 42, .idempotency_key = "c"});
+  EXPECT_EQ(queue_.next_due_in(), std::chrono::milliseconds(0));  // one is due already
+}
+
 TEST_P(JobQueueTest, ExpiredLeaseMakesTheJobClaimableAndFencesTheOldOwner) {
   enqueue_many(10);
   auto dead = queue_.claim("dead-worker", 100, 300ms);
@@ -99,7 +125,8 @@ TEST_P(JobQueueTest, RenewKeepsTheLeaseAndReleaseAllHandsItBack) {
   auto mine = queue_.claim("w1", 10, 300ms);
   ASSERT_EQ(mine.size(), 3u);
   std::vector<std::string> ids;
-  for (const auto& job : mine) ids.push_back(job.id);
+  for (const auto& job : mine)
+    ids.push_back(job.id);
   EXPECT_EQ(queue_.renew("w1", ids, 30s), 3);
   std::this_thread::sleep_for(500ms);
   EXPECT_TRUE(queue_.claim("w2", 10, 30s).empty());
@@ -110,8 +137,9 @@ TEST_P(JobQueueTest, RenewKeepsTheLeaseAndReleaseAllHandsItBack) {
 TEST_P(JobQueueTest, TerminalTransitionSetsFinishedAndLeavesTheQueue) {
   auto id = queue_.enqueue({.user_id = user_.id, .tg_user_id = 42, .idempotency_key = "a"}).job_id;
   ASSERT_EQ(queue_.claim("w1", 1, 30s).size(), 1u);
-  ASSERT_TRUE(queue_.update("w1", id, {.status = JobStatus::kFailed, .error = "provider said no",
-                                       .release_lease = false}));
+  ASSERT_TRUE(queue_.update(
+      "w1", id,
+      {.status = JobStatus::kFailed, .error = "provider said no", .release_lease = false}));
   auto job = queue_.find(id);
   EXPECT_EQ(job->status, JobStatus::kFailed);
   EXPECT_EQ(job->error, "provider said no");
@@ -157,11 +185,13 @@ TEST_P(JobQueueTest, ManyWorkersClaimEveryJobExactlyOnce) {
       }
     });
   }
-  for (auto& worker : workers) worker.join();
+  for (auto& worker : workers)
+    worker.join();
   EXPECT_EQ(overlaps.load(), 0);
   EXPECT_EQ(lost_updates.load(), 0);
   ASSERT_EQ(finished.size(), static_cast<std::size_t>(kJobs));
-  for (const auto& [id, count] : finished) ASSERT_EQ(count, 1) << id;
+  for (const auto& [id, count] : finished)
+    ASSERT_EQ(count, 1) << id;
   auto stats = queue_.stats();
   EXPECT_EQ(stats.by_status[4], (std::pair<std::string, std::int64_t>{"done", kJobs}));
 }
@@ -185,8 +215,8 @@ TEST_P(JobQueueTest, CancelRefundsTheChargeOnceAndRetryRequeues) {
   Ledger ledger(db());
   ASSERT_EQ(ledger.grant(42, 3, "grant:1", ""), PostingOutcome::kApplied);
   auto id = db().transaction([&](Connection& c) {
-    auto job = JobQueue::enqueue(c, {.user_id = user_.id, .tg_user_id = 42,
-                                     .idempotency_key = "paid"});
+    auto job =
+        JobQueue::enqueue(c, {.user_id = user_.id, .tg_user_id = 42, .idempotency_key = "paid"});
     Ledger::charge_job(c, user_.id, job.job_id, 1);
     return job.job_id;
   });
