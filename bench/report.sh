@@ -19,6 +19,7 @@ stat() {
 }
 median() { stat "$1" | cut -d' ' -f1; }
 sum() { awk -v key="$1" '$1 == key {s += $2} END {print s + 0}' "$results"; }
+all_one() { awk -v key="$1" '$1 == key {n++; if ($2 != 1) bad++} END {print n && !bad ? "yes" : "no"}' "$results"; }
 all_yes() { awk -v key="$1" '$1 == key {n++; if ($2 != "yes") bad++} END {print n && !bad ? "yes" : "no"}' "$results"; }
 fmt() {  # fmt VALUE DECIMALS
   [ "$1" = - ] && { echo -; return; }
@@ -154,3 +155,32 @@ for key in q_pg1 q_pg2 q_pg4 q_sqlite1; do
   row "$label: jobs/s, enqueue → done" "$key.end_to_end_jobs_per_s" 0
   echo "| $label: every job claimed once, 4 transitions each, all done, all runs | $(all_yes "$key.ok") | | | | yes | $(verdict "$(all_yes "$key.ok")") |"
 done
+for key in inflight_sqlite inflight_pg; do
+  label="in-flight SQLite"
+  [ "$key" = inflight_pg ] && label="in-flight PostgreSQL"
+  row "$label: 10,000 jobs generating, worker RSS MB" "$key.max_rss_mb" 1 "$key.idle_rss_mb" "idle" "<=" 100
+  row "$label: worker CPU, % of one core" "$key.cpu_pct" 1 "" "" "<=" 20
+  row "$label: RSS MB per 1,000 in flight, over idle" "$key.rss_mb_per_1000" 2
+  row "$label: CPU % of one core per 1,000 in flight" "$key.cpu_pct_per_1000" 2
+  row "$label: status polls/s" "$key.polls_per_s" 0 "$key.expected_polls_per_s" "due (each every 15 s)"
+  row "$label: jobs still generating at the end (none lost, none failed)" "$key.generating" 0 "" "" ">=" 10000
+done
+row "delivery: 20 × 45 MB videos at once, worker peak RSS growth over idle, MB" delivery.growth_mb 1 "" "" "<=" 10
+row "delivery: worker peak RSS MB" delivery.peak_rss_mb 1 delivery.idle_rss_mb "idle"
+row "delivery: most deliveries in progress at once" delivery.overlap 0 "" "" ">=" 20
+row "delivery: MB/s, first download to last upload" delivery.mb_per_s 0
+echo "| delivery: every video arrived whole at the Bot API, all runs | $(all_one delivery.ok) | | | | yes | $(verdict "$(all_one delivery.ok)") |"
+row "latency with callbacks: task success → sendVideo at Telegram, median ms" latency_callbacks.median_ms 0 "" "" "<=" 200
+row "latency with callbacks: p90 ms" latency_callbacks.p90_ms 0
+row "latency with callbacks: max ms" latency_callbacks.max_ms 0
+row "latency, polling only: median ms" latency_polling.median_ms 0
+# Polling: a task that turns successful just after a poll waits one whole interval, then the
+# same download, probe and upload as with a callback; so the bound is the interval plus the
+# callback median of this run.
+bound=$(awk -v i="$(median latency_polling.interval_ms)" -v c="$(median latency_callbacks.median_ms)" \
+  'BEGIN {if (i == "-" || c == "-") print "-"; else print i + c}')
+row "latency, polling only: max ms (bound: the 15 s interval + the callback median)" \
+  latency_polling.max_ms 0 "" "" "<=" "$bound"
+measured=no
+[ "$(all_one latency_callbacks.ok)" = yes ] && [ "$(all_one latency_polling.ok)" = yes ] && measured=yes
+echo "| latency: every video delivered and measured, both modes, all runs | $measured | | | | yes | $(verdict "$measured") |"
