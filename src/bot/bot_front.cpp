@@ -5,7 +5,7 @@
 #include <filesystem>
 
 #include "bot/from_update.hpp"
-#include "providers/media/photo.hpp"
+#include "providers/media/imaging.hpp"
 
 namespace nc::bot {
 namespace {
@@ -14,19 +14,23 @@ namespace asio = boost::asio;
 
 PhotoProblem problem_of(media::PhotoRejection rejection) {
   switch (rejection) {
-    case media::PhotoRejection::kTooSmall: return PhotoProblem::kTooSmall;
-    case media::PhotoRejection::kTooLarge: return PhotoProblem::kTooLarge;
+    case media::PhotoRejection::kTooSmall:
+      return PhotoProblem::kTooSmall;
+    case media::PhotoRejection::kTooLarge:
+      return PhotoProblem::kTooLarge;
     case media::PhotoRejection::kUnsupportedFormat:
-    case media::PhotoRejection::kNotAnImage: return PhotoProblem::kFormat;
-    case media::PhotoRejection::kBroken: return PhotoProblem::kBroken;
+    case media::PhotoRejection::kNotAnImage:
+      return PhotoProblem::kFormat;
+    case media::PhotoRejection::kBroken:
+      return PhotoProblem::kBroken;
   }
   return PhotoProblem::kBroken;
 }
 
 }  // namespace
 
-BotFront::BotFront(telegram::BotTransport& api, Dispatcher& dispatcher, telegram::OutboxSender& sender,
-                   net::BlockingPool& pool, std::string data_dir)
+BotFront::BotFront(telegram::BotTransport& api, Dispatcher& dispatcher,
+                   telegram::OutboxSender& sender, net::BlockingPool& pool, std::string data_dir)
     : api_(api),
       dispatcher_(dispatcher),
       sender_(sender),
@@ -99,12 +103,12 @@ asio::awaitable<Prepared> BotFront::prepare_photo(const Incoming& in) {
   }
   prepared = co_await pool_.run([&] {
     Prepared checked;
-    const auto check = media::check_photo(download);
+    const auto check = media::imaging().check_photo(download);
     if (!check.ok()) {
       checked.photo_problem = problem_of(check.rejection);
     } else {
       // Re-encoded without metadata and stored by content hash under DATA_DIR/photos.
-      checked.photo_path = media::store_photo(download, data_dir_);
+      checked.photo_path = media::imaging().store_photo(download, data_dir_);
     }
     std::error_code ignored;
     std::filesystem::remove(download, ignored);

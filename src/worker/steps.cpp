@@ -9,7 +9,7 @@
 #include "net/hmac.hpp"
 #include "net/signed_link.hpp"
 #include "providers/kie/callback.hpp"
-#include "providers/media/reframe.hpp"
+#include "providers/media/imaging.hpp"
 #include "providers/media/transcode.hpp"
 #include "store/ledger.hpp"
 #include "store/outbox.hpp"
@@ -73,7 +73,7 @@ asio::awaitable<std::string> Worker::reachable_image(core::Job& job, const core:
     // The model follows the image's shape: give it a 9:16 frame with the product whole.
     const auto vertical = (inputs / (fs::path(file).stem().string() + "-9x16.jpg")).string();
     if (!fs::exists(vertical)) {
-      co_await media_pool_.run([&] { media::reframe_vertical(file, vertical); });
+      co_await media_pool_.run([&] { media::imaging().reframe_vertical(file, vertical); });
     }
     file = vertical;
   }

@@ -6,8 +6,10 @@
 #include <openssl/evp.h>
 
 #include <cstdint>
+#include <fstream>
 #include <random>
 
+#include "providers/media/imaging.hpp"
 #include "unit/media_test_support.hpp"
 
 namespace nc::media {
@@ -106,6 +108,24 @@ TEST(PhotoCheck, AcceptsJpegPngAndWebpWithTheirSizes) {
     EXPECT_EQ(check.photo->height, 600) << name;
     EXPECT_EQ(check.photo->format, format) << name;
   }
+}
+
+// The service reaches this code through the module carried in the binary, loaded on first use.
+TEST(PhotoCheck, TheEmbeddedImagingModuleLoadsAndAnswersTheSame) {
+  TempDir dir;
+  gradient(900, 1200).jpegsave(dir.file("upright.jpg").c_str());
+  std::ofstream(dir.file("note.txt")) << "not a photo";
+  const auto& module = imaging();
+  EXPECT_EQ(&module, &imaging());  // loaded once
+  auto check = module.check_photo(dir.file("upright.jpg"));
+  ASSERT_TRUE(check.ok()) << check.detail;
+  EXPECT_EQ(check.photo->width, 900);
+  EXPECT_EQ(check.photo->height, 1200);
+  EXPECT_EQ(module.check_photo(dir.file("note.txt")).rejection, PhotoRejection::kNotAnImage);
+  const auto stored = module.store_photo(dir.file("upright.jpg"), dir.path());
+  EXPECT_EQ(stored, store_photo(dir.file("upright.jpg"), dir.path()));
+  const auto vertical = module.reframe_vertical(stored, dir.file("vertical.jpg"), 108, 192);
+  EXPECT_EQ(vips::VImage::new_from_file(vertical.c_str()).height(), 192);
 }
 
 TEST(PhotoCheck, ShortSideUnder512IsTooSmall) {

@@ -22,6 +22,7 @@
 #include "core/scratch_dir.hpp"
 #include "net/http_client.hpp"
 #include "providers/local/local_provider.hpp"
+#include "providers/media/imaging.hpp"
 
 namespace nc::app {
 namespace {
@@ -77,7 +78,7 @@ int run_demo(const DemoOptions& options) {
     const auto config = demo_config(scratch.path());
     fs::create_directories(config.data_dir);
     const auto photo = (scratch.path() / "product.jpg").string();
-    demo::draw_product_photo(photo);
+    media::imaging().draw_product_photo(photo);
     fs::copy_file(photo, fs::path(options.out_dir) / "product.jpg",
                   fs::copy_options::overwrite_existing);
 

@@ -10,6 +10,8 @@ inline constexpr int kPhotoWidth = 1080;
 inline constexpr int kPhotoHeight = 1920;
 
 // Writes the photo as a JPEG to `path`. Throws std::runtime_error when libvips cannot.
+// Defined in the imaging module (src/imaging/): the service calls it as
+// media::imaging().draw_product_photo.
 void draw_product_photo(const std::string& path);
 
 }  // namespace nc::app::demo

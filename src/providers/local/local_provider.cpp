@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "providers/media/local_renderer.hpp"
+#include "providers/media/imaging.hpp"
 
 namespace nc::providers {
 namespace {
@@ -53,8 +53,8 @@ asio::awaitable<SubmitResult> LocalProvider::submit(const SubmitRequest& request
     download.max_response_bytes = 30 << 20;
     auto response = co_await http_.send(std::move(download));
     if (!response.ok()) {
-      result.error = permanent("cannot fetch input image: " + response.error +
-                                   " (HTTP " + std::to_string(response.status) + ")",
+      result.error = permanent("cannot fetch input image: " + response.error + " (HTTP " +
+                                   std::to_string(response.status) + ")",
                                "the product photo could not be loaded");
       co_return result;
     }
@@ -65,12 +65,11 @@ asio::awaitable<SubmitResult> LocalProvider::submit(const SubmitRequest& request
                              "the product photo is no longer available");
     co_return result;
   }
-  std::ofstream(request_path(result.task_id))
-      << nlohmann::json{{"photo", photo},
-                        {"title", request.title},
-                        {"template_id", request.template_id},
-                        {"take", request.take}}
-             .dump();
+  std::ofstream(request_path(result.task_id)) << nlohmann::json{
+      {"photo", photo},
+      {"title", request.title},
+      {"template_id", request.template_id},
+      {"take", request.take}}.dump();
   start_render(result.task_id);
   co_return result;
 }
@@ -93,7 +92,7 @@ void LocalProvider::start_render(const std::string& task_id) {
           render.template_id = saved.value("template_id", "self");
           render.take = saved.value("take", 0);
           render.out_path = output_path(task_id);
-          return media::render_product_video(render);
+          return media::imaging().render_product_video(render);
         });
         auto& state = renders_[task_id];
         state.running = false;

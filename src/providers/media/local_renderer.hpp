@@ -1,5 +1,7 @@
 // The offline provider's engine: a real vertical product video made from the photo with
 // libvips and ffmpeg, no network and no keys.
+// Defined in the imaging module (src/imaging/); the service calls these through
+// media::imaging() (providers/media/imaging.hpp) so libvips loads only when needed.
 #pragma once
 
 #include <chrono>

@@ -1,4 +1,6 @@
 // What a seller sent as a product photo: whether we can use it, and a clean stored copy of it.
+// Defined in the imaging module (src/imaging/); the service calls these through
+// media::imaging() (providers/media/imaging.hpp) so libvips loads only when needed.
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,7 @@
 // Turns any product photo into a vertical 9:16 picture for video models that copy the shape of
 // their input image.
+// Defined in the imaging module (src/imaging/); the service calls these through
+// media::imaging() (providers/media/imaging.hpp) so libvips loads only when needed.
 #pragma once
 
 #include <string>

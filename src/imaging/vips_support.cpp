@@ -1,5 +1,5 @@
 // Shared libvips plumbing for the media code: process start-up and pixel normalisation.
-#include "providers/media/vips_support.hpp"
+#include "imaging/vips_support.hpp"
 
 #include <spdlog/spdlog.h>
 

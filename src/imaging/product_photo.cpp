@@ -3,7 +3,7 @@
 #include <array>
 #include <stdexcept>
 
-#include "providers/media/vips_support.hpp"
+#include "imaging/vips_support.hpp"
 
 namespace nc::app::demo {
 namespace {

@@ -1,13 +1,13 @@
 // Draws the product title with libvips (Pango underneath) so ffmpeg only has to overlay a
 // picture: no text ever passes through an ffmpeg filter graph.
-#include "providers/media/title_card.hpp"
+#include "imaging/title_card.hpp"
 
 #include <array>
 #include <filesystem>
 #include <stdexcept>
 #include <vector>
 
-#include "providers/media/vips_support.hpp"
+#include "imaging/vips_support.hpp"
 
 namespace nc::media {
 namespace fs = std::filesystem;

@@ -11,11 +11,11 @@
 #include <vector>
 
 #include "core/scratch_dir.hpp"
+#include "imaging/title_card.hpp"
+#include "imaging/vips_support.hpp"
 #include "providers/media/mood.hpp"
 #include "providers/media/process.hpp"
 #include "providers/media/reframe.hpp"
-#include "providers/media/title_card.hpp"
-#include "providers/media/vips_support.hpp"
 
 namespace nc::media {
 namespace fs = std::filesystem;

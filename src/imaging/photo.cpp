@@ -15,7 +15,7 @@
 #include <stdexcept>
 #include <vips/vips8>
 
-#include "providers/media/vips_support.hpp"
+#include "imaging/vips_support.hpp"
 
 namespace nc::media {
 namespace fs = std::filesystem;
