@@ -40,13 +40,6 @@ namespace {
 
 namespace asio = boost::asio;
 
-net::HttpServerResponse text_response(int status, std::string body) {
-  net::HttpServerResponse response;
-  response.status = status;
-  response.body = std::move(body);
-  return response;
-}
-
 net::HttpServerResponse json_response(int status, const nlohmann::json& body) {
   net::HttpServerResponse response;
   response.status = status;
@@ -94,10 +87,11 @@ int run_service(const Config& config, Roles roles) {
   ServiceMetrics metrics(registry);
   asio::io_context io(1);
   net::BlockingPool pool(4);
-  net::HttpClient http(io, net::HttpClientOptions{.user_agent = std::string("NeuroCards/") + kVersion});
-  telegram::BotApi api(io, http,
-                       telegram::BotApiOptions{.base_url = config.telegram_api_url,
-                                               .token = config.bot_token});
+  net::HttpClient http(io,
+                       net::HttpClientOptions{.user_agent = std::string("NeuroCards/") + kVersion});
+  telegram::BotApi api(
+      io, http,
+      telegram::BotApiOptions{.base_url = config.telegram_api_url, .token = config.bot_token});
   metrics.watch(api);
 
   const auto catalog = load_templates();
@@ -110,10 +104,11 @@ int run_service(const Config& config, Roles roles) {
   metrics.watch(front);
   CountingSink intake(front, metrics);  // intake hands updates here: counted, then handled
 
-  net::HttpServer server(io, net::HttpServerOptions{.host = config.http_host,
-                                                    .port = static_cast<unsigned short>(config.http_port),
-                                                    .tls_cert_file = config.tls_cert,
-                                                    .tls_key_file = config.tls_key});
+  net::HttpServer server(
+      io, net::HttpServerOptions{.host = config.http_host,
+                                 .port = static_cast<unsigned short>(config.http_port),
+                                 .tls_cert_file = config.tls_cert,
+                                 .tls_key_file = config.tls_key});
   std::unique_ptr<telegram::Poller> poller;
   std::unique_ptr<telegram::WebhookIntake> webhook;
   const bool webhook_mode = config.bot_mode == "webhook";
@@ -130,25 +125,30 @@ int run_service(const Config& config, Roles roles) {
     webhook = std::make_unique<telegram::WebhookIntake>(io, api, intake, options);
     server.route("POST", telegram::WebhookIntake::kPath, webhook->handler());
   }
-  server.route("GET", "/healthz", [](net::HttpServerRequest) -> asio::awaitable<net::HttpServerResponse> {
-    co_return json_response(200, {{"status", "ok"}, {"version", kVersion}, {"build", kBuildId}});
-  });
-  server.route("GET", "/readyz", [&](net::HttpServerRequest) -> asio::awaitable<net::HttpServerResponse> {
-    bool store_ok = true;
-    try {
-      co_await pool.run([&] { database->execute("SELECT 1 AS ok"); });
-    } catch (const std::exception&) {
-      store_ok = false;
-    }
-    const bool intake_ok = !roles.bot || (webhook ? webhook->registered() : poller && poller->polling());
-    const bool ready = store_ok && intake_ok;
-    co_return json_response(ready ? 200 : 503, {{"ready", ready},
-                                                {"store", store_ok},
-                                                {"intake", intake_ok},
-                                                {"mode", roles.bot ? config.bot_mode : "worker"},
-                                                {"version", kVersion},
-                                                {"build", kBuildId}});
-  });
+  server.route("GET", "/healthz",
+               [](net::HttpServerRequest) -> asio::awaitable<net::HttpServerResponse> {
+                 co_return json_response(
+                     200, {{"status", "ok"}, {"version", kVersion}, {"build", kBuildId}});
+               });
+  server.route("GET", "/readyz",
+               [&](net::HttpServerRequest) -> asio::awaitable<net::HttpServerResponse> {
+                 bool store_ok = true;
+                 try {
+                   co_await pool.run([&] { database->execute("SELECT 1 AS ok"); });
+                 } catch (const std::exception&) {
+                   store_ok = false;
+                 }
+                 const bool intake_ok =
+                     !roles.bot || (webhook ? webhook->registered() : poller && poller->polling());
+                 const bool ready = store_ok && intake_ok;
+                 co_return json_response(ready ? 200 : 503,
+                                         {{"ready", ready},
+                                          {"store", store_ok},
+                                          {"intake", intake_ok},
+                                          {"mode", roles.bot ? config.bot_mode : "worker"},
+                                          {"version", kVersion},
+                                          {"build", kBuildId}});
+               });
   server.route("GET", "/metrics", metrics.scrape_handler(*database, pool));
   // Signed links to input photos (for the provider) and provider callbacks.
   const auto link_secret =
@@ -156,39 +156,43 @@ int run_service(const Config& config, Roles roles) {
   const auto callback_secret =
       store::Settings(*database).get_or_put("callbacks.secret", net::random_token(32));
   const auto inputs_dir = std::filesystem::path(config.data_dir) / "inputs";
-  server.route("GET", "/files/", [&, inputs_dir](net::HttpServerRequest request)
-                                     -> asio::awaitable<net::HttpServerResponse> {
-    const auto name = request.path.substr(7);
-    const auto exp = request.query.count("exp") ? request.query.at("exp") : "";
-    const auto sig = request.query.count("sig") ? request.query.at("sig") : "";
-    if (!net::is_safe_file_name(name) ||
-        !net::verify_link(name, exp, sig, net::unix_now(), link_secret) ||
-        !std::filesystem::exists(inputs_dir / name)) {
-      co_return text_response(404, "not found");
-    }
-    net::HttpServerResponse response;
-    response.content_type = "image/jpeg";
-    response.file_path = (inputs_dir / name).string();
-    co_return response;
-  });
-  server.route("POST", "/kie/callback/", [&](net::HttpServerRequest request)
-                                             -> asio::awaitable<net::HttpServerResponse> {
-    const auto job_id = request.path.substr(std::string("/kie/callback/").size());
-    const auto sig = request.query.count("sig") ? request.query.at("sig") : "";
-    if (!store::is_uuid(job_id) || !providers::kie::verify_callback(job_id, sig, callback_secret)) {
-      spdlog::warn("provider callback for {} with a bad signature; ignored", job_id.substr(0, 40));
-      co_return text_response(403, "forbidden");
-    }
-    // Only a hint: the job becomes due now and the worker asks the provider for the truth.
-    co_await pool.run([&] {
-      database->execute(
-          "UPDATE jobs SET next_run_at = {now} WHERE id = $1 AND status = 'generating' AND "
-          "(lease_until IS NULL OR lease_until < {now})",
-          {job_id});
-      database->notify_jobs_due();
-    });
-    co_return text_response(200, "ok");
-  });
+  server.route(
+      "GET", "/files/",
+      [&, inputs_dir](net::HttpServerRequest request) -> asio::awaitable<net::HttpServerResponse> {
+        const auto name = request.path.substr(7);
+        const auto exp = request.query.count("exp") ? request.query.at("exp") : "";
+        const auto sig = request.query.count("sig") ? request.query.at("sig") : "";
+        if (!net::is_safe_file_name(name) ||
+            !net::verify_link(name, exp, sig, net::unix_now(), link_secret) ||
+            !std::filesystem::exists(inputs_dir / name)) {
+          co_return net::HttpServerResponse::text(404, "not found");
+        }
+        net::HttpServerResponse response;
+        response.content_type = "image/jpeg";
+        response.file_path = (inputs_dir / name).string();
+        co_return response;
+      });
+  server.route(
+      "POST", "/kie/callback/",
+      [&](net::HttpServerRequest request) -> asio::awaitable<net::HttpServerResponse> {
+        const auto job_id = request.path.substr(std::string("/kie/callback/").size());
+        const auto sig = request.query.count("sig") ? request.query.at("sig") : "";
+        if (!store::is_uuid(job_id) ||
+            !providers::kie::verify_callback(job_id, sig, callback_secret)) {
+          spdlog::warn("provider callback for {} with a bad signature; ignored",
+                       job_id.substr(0, 40));
+          co_return net::HttpServerResponse::text(403, "forbidden");
+        }
+        // Only a hint: the job becomes due now and the worker asks the provider for the truth.
+        co_await pool.run([&] {
+          database->execute(
+              "UPDATE jobs SET next_run_at = {now} WHERE id = $1 AND status = 'generating' AND "
+              "(lease_until IS NULL OR lease_until < {now})",
+              {job_id});
+          database->notify_jobs_due();
+        });
+        co_return net::HttpServerResponse::text(200, "ok");
+      });
   server.start();
   spdlog::info("HTTP server on {}:{}{}", config.http_host, server.port(),
                config.tls_cert.empty() ? "" : " (HTTPS)");
@@ -227,7 +231,8 @@ int run_service(const Config& config, Roles roles) {
         worker_options(config, owner, link_secret, callback_secret));
     metrics.watch(*worker);
     metrics.watch(*provider);
-    if (!roles.bot) asio::co_spawn(io, sender.sweep_forever(std::chrono::seconds(5)), asio::detached);
+    if (!roles.bot)
+      asio::co_spawn(io, sender.sweep_forever(std::chrono::seconds(5)), asio::detached);
     asio::co_spawn(io, worker->run(), [&](std::exception_ptr error) {
       worker_finished = true;
       if (error) {

@@ -98,13 +98,6 @@ std::map<std::string, std::string> parse_query(std::string_view query) {
   return out;
 }
 
-HttpServerResponse plain_response(int status, std::string text) {
-  HttpServerResponse response;
-  response.status = status;
-  response.body = std::move(text);
-  return response;
-}
-
 // What stop() needs to reach a connection; touched only on the connection's strand.
 struct Connection {
   asio::any_io_executor executor;
@@ -286,7 +279,7 @@ asio::awaitable<HttpServerResponse> HttpServer::Impl::dispatch(HttpServerRequest
       matched = true;
     }
   }
-  if (!matched) co_return plain_response(404, "Not Found");
+  if (!matched) co_return HttpServerResponse::text(404, "Not Found");
   const Route* chosen = nullptr;
   std::string allowed;
   for (const auto& route : routes_) {
@@ -298,7 +291,7 @@ asio::awaitable<HttpServerResponse> HttpServer::Impl::dispatch(HttpServerRequest
     allowed += allowed.empty() ? route.method : ", " + route.method;
   }
   if (chosen == nullptr) {
-    auto response = plain_response(405, "Method Not Allowed");
+    auto response = HttpServerResponse::text(405, "Method Not Allowed");
     response.headers.emplace_back("Allow", allowed);
     co_return response;
   }
@@ -312,7 +305,7 @@ asio::awaitable<HttpServerResponse> HttpServer::Impl::dispatch(HttpServerRequest
     failure = "unknown exception";
   }
   spdlog::error("http server: handler for {} {} failed: {}", method, chosen->prefix, failure);
-  co_return plain_response(500, "Internal Server Error");
+  co_return HttpServerResponse::text(500, "Internal Server Error");
 }
 
 template <class Stream>
@@ -340,7 +333,8 @@ asio::awaitable<bool> HttpServer::Impl::write_response(Stream& stream, unsigned 
     }
     spdlog::warn("http server: cannot open the file to send: {}", ec.message());
     bool missing = ec == beast::errc::no_such_file_or_directory;
-    response = plain_response(missing ? 404 : 500, missing ? "Not Found" : "Internal Server Error");
+    response = HttpServerResponse::text(missing ? 404 : 500,
+                                        missing ? "Not Found" : "Internal Server Error");
     status = response.status;
   }
   http::response<http::string_body> message{http::status::ok, version, std::move(response.body)};
@@ -370,7 +364,8 @@ asio::awaitable<bool> HttpServer::Impl::write_message(Stream& stream, http::resp
 
 template <class Stream>
 asio::awaitable<void> HttpServer::Impl::reject(Stream& stream, int status, std::string text) {
-  if (!co_await write_response(stream, 11, false, false, plain_response(status, std::move(text)))) {
+  if (!co_await write_response(stream, 11, false, false,
+                               HttpServerResponse::text(status, std::move(text)))) {
     co_return;
   }
   auto& lowest = beast::get_lowest_layer(stream);

@@ -36,6 +36,14 @@ struct HttpServerResponse {
   std::string body;
   std::string file_path;         // non-empty: the body is this file, streamed from disk
   bool drop_connection = false;  // close without answering (fakes simulating network faults)
+
+  // A text/plain answer.
+  static HttpServerResponse text(int status, std::string body) {
+    HttpServerResponse response;
+    response.status = status;
+    response.body = std::move(body);
+    return response;
+  }
 };
 
 using HttpHandler = std::function<boost::asio::awaitable<HttpServerResponse>(HttpServerRequest)>;

@@ -12,18 +12,8 @@
 #include "telegram/json.hpp"
 
 namespace nc::telegram {
-namespace {
 
 namespace asio = boost::asio;
-
-net::HttpServerResponse plain(int status, std::string body) {
-  net::HttpServerResponse response;
-  response.status = status;
-  response.body = std::move(body);
-  return response;
-}
-
-}  // namespace
 
 bool is_self_signed_certificate(const std::string& path) {
   FILE* file = std::fopen(path.c_str(), "r");
@@ -49,28 +39,28 @@ asio::awaitable<net::HttpServerResponse> WebhookIntake::handle(net::HttpServerRe
   if (!secret || !net::constant_time_equal(*secret, options_.secret)) {
     spdlog::warn("webhook: request from {} without the right secret token; refused",
                  request.remote_address);
-    co_return plain(401, "unauthorized");
+    co_return net::HttpServerResponse::text(401, "unauthorized");
   }
   auto update = parse_update(request.body);
   if (!update.ok()) {
     spdlog::warn("webhook: unreadable update: {}", update.error().message);
-    co_return plain(400, "bad update");
+    co_return net::HttpServerResponse::text(400, "bad update");
   }
   try {
     co_await sink_.deliver(std::move(update.value()));
   } catch (const std::exception& error) {
     // Not committed: Telegram delivers it again later.
     spdlog::error("webhook: update {} not handled: {}", update->update_id, error.what());
-    co_return plain(500, "try again");
+    co_return net::HttpServerResponse::text(500, "try again");
   }
-  co_return plain(200, "");
+  co_return net::HttpServerResponse::text(200, "");
 }
 
 asio::awaitable<void> WebhookIntake::register_webhook() {
   for (int attempt = 0;; ++attempt) {
-    auto result = co_await api_.set_webhook(options_.url, options_.secret,
-                                            options_.certificate_path, options_.allowed_updates,
-                                            options_.max_connections);
+    auto result =
+        co_await api_.set_webhook(options_.url, options_.secret, options_.certificate_path,
+                                  options_.allowed_updates, options_.max_connections);
     if (result.ok()) {
       registered_ = true;
       spdlog::info("webhook set: Telegram delivers updates to {}{}", options_.url,
