@@ -449,6 +449,30 @@ class Receiver {
   ServerThread server_;
 };
 
+TEST_F(KieFakeTest, FinishNowEndsARunningTaskAndCallsBack) {
+  Receiver receiver;
+  TaskScript never;
+  never.end = TaskEnd::kNever;
+  fake_.set_default_script(never);
+  auto body = veo_body();
+  body["callBackUrl"] = receiver.url("job-now");
+  const auto id = create_veo(body)["data"]["taskId"].get<std::string>();
+  EXPECT_EQ(veo_record(id)["data"]["successFlag"], 0);
+  EXPECT_FALSE(fake_.finished_at(id));
+  const auto before = std::chrono::steady_clock::now();
+  fake_.finish_now(id);
+  ASSERT_TRUE(fake_.wait_for_callbacks(1, 3s));
+  EXPECT_EQ(veo_record(id)["data"]["successFlag"], 1);
+  const auto finished = fake_.finished_at(id);
+  ASSERT_TRUE(finished);
+  EXPECT_GE(*finished, before);
+  EXPECT_EQ(fake_.callback_deliveries().front().task_id, id);
+  fake_.finish_now(id);  // already finished: nothing more happens
+  fake_.finish_now("veo_task_unknown");
+  std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(fake_.callback_deliveries().size(), 1u);
+}
+
 TEST_F(KieFakeTest, CallbacksGoOutOnceTwiceOrNever) {
   Receiver receiver;
   TaskScript once;
