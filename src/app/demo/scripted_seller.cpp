@@ -158,46 +158,60 @@ asio::awaitable<void> ScriptedSeller::deliver(const json& update) {
   co_await bot_.deliver(std::move(parsed.value()));
 }
 
-asio::awaitable<ScriptedSeller::Button> ScriptedSeller::expect_button(std::string_view label,
-                                                                      std::string_view what) {
+asio::awaitable<std::size_t> ScriptedSeller::expect_message(
+    const std::function<bool(const BotMessage&)>& matches, const std::string& wanted) {
   const auto deadline = Clock::now() + script_.reply_timeout;
   while (Clock::now() < deadline) {
     check_refusals();
     const auto& messages = telegram_.messages();
     for (auto i = since_; i < messages.size(); ++i) {
-      const auto& keyboard = messages[i].keyboard;
-      if (!keyboard.is_object() || !keyboard.contains("inline_keyboard")) continue;
-      for (const auto& row : keyboard["inline_keyboard"]) {
-        for (const auto& button : row) {
-          if (button.value("text", "") != label || !button.contains("callback_data")) continue;
-          Button found{.label = std::string(label),
-                       .data = button["callback_data"],
-                       .message_id = messages[i].message_id};
-          co_await settle();
-          co_return found;
-        }
-      }
+      if (!matches(messages[i])) continue;
+      co_await settle();
+      co_return i;
     }
     co_await pause();
   }
-  fail(fmt::format("{} with a «{}» button", what, label), script_.reply_timeout);
+  fail(wanted, script_.reply_timeout);
+}
+
+namespace {
+
+// The button labelled `label` that sends callback data, in a message's inline keyboard.
+const json* find_button(const BotMessage& message, std::string_view label) {
+  const auto& keyboard = message.keyboard;
+  if (!keyboard.is_object() || !keyboard.contains("inline_keyboard")) return nullptr;
+  for (const auto& row : keyboard["inline_keyboard"]) {
+    for (const auto& button : row) {
+      if (button.value("text", "") == label && button.contains("callback_data")) return &button;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+asio::awaitable<ScriptedSeller::Button> ScriptedSeller::expect_button(std::string_view label,
+                                                                      std::string_view what) {
+  // Named, not temporaries in the co_await: g++ 12 destroys those twice.
+  const std::function<bool(const BotMessage&)> has_button = [label](const BotMessage& message) {
+    return find_button(message, label) != nullptr;
+  };
+  const std::string wanted = fmt::format("{} with a «{}» button", what, label);
+  const auto index = co_await expect_message(has_button, wanted);
+  const auto& message = telegram_.messages()[index];
+  co_return Button{.label = std::string(label),
+                   .data = (*find_button(message, label))["callback_data"],
+                   .message_id = message.message_id};
 }
 
 asio::awaitable<std::size_t> ScriptedSeller::expect_text(std::string_view text,
                                                          std::string_view what) {
-  const auto deadline = Clock::now() + script_.reply_timeout;
-  while (Clock::now() < deadline) {
-    check_refusals();
-    const auto& messages = telegram_.messages();
-    for (auto i = since_; i < messages.size(); ++i) {
-      if (messages[i].text == text) {
-        co_await settle();
-        co_return i;
-      }
-    }
-    co_await pause();
-  }
-  fail(fmt::format("{} («{}»)", what, first_line(text)), script_.reply_timeout);
+  const std::function<bool(const BotMessage&)> has_text = [text](const BotMessage& message) {
+    return message.text == text;
+  };
+  const std::string wanted = fmt::format("{} («{}»)", what, first_line(text));
+  const auto index = co_await expect_message(has_text, wanted);
+  co_return index;
 }
 
 asio::awaitable<std::vector<BotMessage>> ScriptedSeller::expect_videos(std::size_t after) {

@@ -6,6 +6,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -67,6 +68,10 @@ class ScriptedSeller {
   boost::asio::awaitable<Button> expect_button(std::string_view label, std::string_view what);
   // Returns the message's place in DemoTelegram::messages().
   boost::asio::awaitable<std::size_t> expect_text(std::string_view text, std::string_view what);
+  // The first message since the last move that `matches`, once the move's replies are out;
+  // fails with `wanted` when none comes within the reply timeout.
+  boost::asio::awaitable<std::size_t> expect_message(
+      const std::function<bool(const BotMessage&)>& matches, const std::string& wanted);
   // The videos among the messages after `after`, every one of them a video.
   boost::asio::awaitable<std::vector<BotMessage>> expect_videos(std::size_t after);
   // Until every reply of the last move is out, so the transcript reads in order.
