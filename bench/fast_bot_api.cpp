@@ -9,16 +9,15 @@
 
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <cstdint>
 #include <ctime>
-#include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <unordered_map>
 
+#include "loopback_server.hpp"
 #include "net/http_server.hpp"
 
 namespace {
@@ -99,16 +98,14 @@ json stats(const Counts& counts) {
 
 int main(int argc, char** argv) {
   CLI::App app{"Fast fake Telegram Bot API for benchmarks (counts replies, GET /stats)"};
-  std::string host = "127.0.0.1";
-  unsigned short port = 0;
-  app.add_option("--host", host, "Address to listen on (loopback only for benchmarks)");
-  app.add_option("--port", port, "Port to listen on (0: any free port)");
+  nc::bench::ListenAddress address;
+  address.add_options(app);
   CLI11_PARSE(app, argc, argv);
   spdlog::set_level(spdlog::level::warn);
 
   asio::io_context io(1);
   Counts counts;
-  nc::net::HttpServer server(io, nc::net::HttpServerOptions{.host = host, .port = port});
+  nc::net::HttpServer server(io, address.server_options());
   server.route(
       "*", "/bot",
       [&](nc::net::HttpServerRequest request) -> asio::awaitable<nc::net::HttpServerResponse> {
@@ -123,14 +120,6 @@ int main(int argc, char** argv) {
                [&](nc::net::HttpServerRequest) -> asio::awaitable<nc::net::HttpServerResponse> {
                  co_return json_response(200, stats(counts));
                });
-  server.start();
-  std::cout << "fast Bot API on " << host << ':' << server.port() << std::endl;
-
-  asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code&, int) {
-    server.stop();
-    io.stop();
-  });
-  io.run();
+  nc::bench::serve_until_signal(io, server, "fast Bot API", address);
   return 0;
 }
