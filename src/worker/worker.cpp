@@ -164,13 +164,11 @@ asio::awaitable<void> Worker::run() {
     }
     const bool all_slots_taken = static_cast<int>(round.jobs.size()) == free_slots;
     if (!round.jobs.empty() && all_slots_taken) continue;
-    waiting_for_slot_ = all_slots_taken;
     std::chrono::milliseconds pause = options_.sweep;
     if (round.next_due) pause = std::clamp(*round.next_due, kClaimSpacing, pause);
     wake_timer_.expires_after(pause);
     boost::system::error_code ignored;
     co_await wake_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
-    waiting_for_slot_ = false;
   }
   // Steps in progress finish within the grace period; whatever is left is handed back so other
   // workers take it at once instead of waiting for the lease to run out.
@@ -223,8 +221,10 @@ asio::awaitable<void> Worker::step(core::Job job) {
       spdlog::error("job {}: cannot record the failure: {}", job.id, again.what());
     }
   }
+  // Only the claim loop adds jobs, so with every slot taken it is asleep waiting for one.
+  const bool slots_were_full = static_cast<int>(active_.size()) >= options_.concurrency;
   active_.erase(job.id);
-  if (!stopping_ && waiting_for_slot_) wake();  // the slot the loop waited for
+  if (!stopping_ && slots_were_full) wake();  // the slot the loop waited for
 }
 
 }  // namespace nc::worker

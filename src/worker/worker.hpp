@@ -122,7 +122,6 @@ class Worker {
   store::CommitBatcher batcher_;
   std::set<std::string> active_;
   bool stopping_ = false;
-  bool waiting_for_slot_ = false;  // the claim loop sleeps because every slot is taken
   boost::asio::steady_timer wake_timer_;
   std::atomic<bool> waiter_running_{false};
   std::thread waiter_thread_;
