@@ -19,7 +19,6 @@ stat() {
 }
 median() { stat "$1" | cut -d' ' -f1; }
 sum() { awk -v key="$1" '$1 == key {s += $2} END {print s + 0}' "$results"; }
-all_one() { awk -v key="$1" '$1 == key {n++; if ($2 != 1) bad++} END {print n && !bad ? "yes" : "no"}' "$results"; }
 all_yes() { awk -v key="$1" '$1 == key {n++; if ($2 != "yes") bad++} END {print n && !bad ? "yes" : "no"}' "$results"; }
 fmt() {  # fmt VALUE DECIMALS
   [ "$1" = - ] && { echo -; return; }
@@ -169,7 +168,7 @@ row "delivery: 20 × 45 MB videos at once, worker peak RSS growth over idle, MB"
 row "delivery: worker peak RSS MB" delivery.peak_rss_mb 1 delivery.idle_rss_mb "idle"
 row "delivery: most deliveries in progress at once" delivery.overlap 0 "" "" ">=" 20
 row "delivery: MB/s, first download to last upload" delivery.mb_per_s 0
-echo "| delivery: every video arrived whole at the Bot API, all runs | $(all_one delivery.ok) | | | | yes | $(verdict "$(all_one delivery.ok)") |"
+echo "| delivery: every video arrived whole at the Bot API, all runs | $(all_yes delivery.ok) | | | | yes | $(verdict "$(all_yes delivery.ok)") |"
 row "latency with callbacks: task success → sendVideo at Telegram, median ms" latency_callbacks.median_ms 0 "" "" "<=" 200
 row "latency with callbacks: p90 ms" latency_callbacks.p90_ms 0
 row "latency with callbacks: max ms" latency_callbacks.max_ms 0
@@ -182,5 +181,5 @@ bound=$(awk -v i="$(median latency_polling.interval_ms)" -v c="$(median latency_
 row "latency, polling only: max ms (bound: the 15 s interval + the callback median)" \
   latency_polling.max_ms 0 "" "" "<=" "$bound"
 measured=no
-[ "$(all_one latency_callbacks.ok)" = yes ] && [ "$(all_one latency_polling.ok)" = yes ] && measured=yes
+[ "$(all_yes latency_callbacks.ok)" = yes ] && [ "$(all_yes latency_polling.ok)" = yes ] && measured=yes
 echo "| latency: every video delivered and measured, both modes, all runs | $measured | | | | yes | $(verdict "$measured") |"

@@ -169,6 +169,19 @@ int max_overlap(std::vector<Clock::time_point> starts, std::vector<Clock::time_p
   return most;
 }
 
+struct Inputs {
+  std::string video;  // every task's result
+  std::string photo;  // the seller's product photo
+};
+
+Inputs make_inputs(const std::string& work, std::int64_t video_bytes) {
+  std::filesystem::create_directories(work);
+  Inputs inputs{.video = work + "/result.mp4", .photo = work + "/product.jpg"};
+  nc::bench::make_video(inputs.video, video_bytes);
+  nc::bench::make_photo(inputs.photo);
+  return inputs;
+}
+
 // One seller per video (Telegram paces messages to one chat), each with one order; returns
 // when KIE holds all their tasks, still running.
 std::vector<std::string> order_videos(WorkerRig& rig, const std::string& photo, int videos,
@@ -193,11 +206,8 @@ bool all_done(WorkerRig& rig, int videos) {
 }
 
 int delivery(const Args& args) {
-  const auto video = args.work + "/result.mp4";
-  const auto photo = args.work + "/product.jpg";
-  std::filesystem::create_directories(args.work);
-  nc::bench::make_video(video, static_cast<std::int64_t>(args.megabytes) * 1'000'000);
-  nc::bench::make_photo(photo);
+  const auto [video, photo] =
+      make_inputs(args.work, static_cast<std::int64_t>(args.megabytes) * 1'000'000);
   const auto video_bytes = std::filesystem::file_size(video);
 
   nc::bench::RigOptions options{.database_url = args.db, .work_dir = args.work, .callbacks = true};
@@ -241,7 +251,7 @@ int delivery(const Args& args) {
                    complete_uploads, idle.rss_mb, idle.peak_rss_mb, after.peak_rss_mb,
                    after.peak_rss_mb - idle.rss_mb, max_overlap(downloads, uploads), span_s,
                    span_s > 0 ? static_cast<double>(video_bytes) * args.videos / 1e6 / span_s : 0,
-                   ok ? 1 : 0, stopped)
+                   ok ? "yes" : "no", stopped)
             << std::endl;
   if (!ok) std::cerr << rig.worker_log();
   return 0;
@@ -249,11 +259,7 @@ int delivery(const Args& args) {
 
 int latency(const Args& args) {
   const bool callbacks = args.mode == "callbacks";
-  const auto video = args.work + "/result.mp4";
-  const auto photo = args.work + "/product.jpg";
-  std::filesystem::create_directories(args.work);
-  nc::bench::make_video(video, 3'000'000);
-  nc::bench::make_photo(photo);
+  const auto [video, photo] = make_inputs(args.work, 3'000'000);
 
   nc::bench::RigOptions options{
       .database_url = args.db, .work_dir = args.work, .callbacks = callbacks};
@@ -295,7 +301,7 @@ int latency(const Args& args) {
                    args.mode, args.videos, latencies.size(), nc::bench::median(latencies),
                    nc::bench::percentile(latencies, 0.9), nc::bench::percentile(latencies, 1.0),
                    nc::bench::percentile(latencies, 0.0),
-                   std::chrono::milliseconds(kVeoPollInterval).count(), ok ? 1 : 0, stopped)
+                   std::chrono::milliseconds(kVeoPollInterval).count(), ok ? "yes" : "no", stopped)
             << std::endl;
   if (!ok) std::cerr << rig.worker_log();
   return 0;
