@@ -105,7 +105,11 @@ const std::vector<Setting>& settings() {
        "after a provider problem only the operator can fix (bad key, no credits), jobs try again "
        "this often (default 120)"},
       {"JOB_DEADLINE_MINUTES", "--job-deadline-minutes",
-       "a video not delivered this long after the order fails and is refunded (default 20)"},
+       "a video not made this long after the order fails and is refunded (default 20)"},
+      {"DELIVERY_DEADLINE_MINUTES", "--delivery-deadline-minutes",
+       "a finished video Telegram has not taken this long fails and is refunded (default 10)"},
+      {"JOB_LEASE_SECONDS", "--job-lease-seconds",
+       "how long a job stays with a worker that stopped answering (default 30)"},
       {"LOG_LEVEL", "--log-level", "trace, debug, info, warn or error (default info)"},
       {"LOG_FORMAT", "--log-format", "text or json (default text)"},
   };
@@ -305,6 +309,14 @@ Config parse_config(const Values& values, Needs needs) {
   check([&] {
     config.job_deadline_minutes =
         parse_int<int>("JOB_DEADLINE_MINUTES", get("JOB_DEADLINE_MINUTES", "20"), 1, 7 * 24 * 60);
+  });
+  check([&] {
+    config.delivery_deadline_minutes = parse_int<int>(
+        "DELIVERY_DEADLINE_MINUTES", get("DELIVERY_DEADLINE_MINUTES", "10"), 1, 7 * 24 * 60);
+  });
+  check([&] {
+    config.job_lease_seconds =
+        parse_int<int>("JOB_LEASE_SECONDS", get("JOB_LEASE_SECONDS", "30"), 3, 3600);
   });
   config.log_level = get("LOG_LEVEL", config.log_level);
   check([&] {

@@ -31,6 +31,8 @@ struct Config {
   std::int64_t start_credits = 0;
   int worker_concurrency = 64;
   int job_deadline_minutes = 20;
+  int delivery_deadline_minutes = 10;
+  int job_lease_seconds = 30;
   int operator_pause_seconds = 120;
   std::string log_level = "info";
   std::string log_format = "text";

@@ -28,6 +28,7 @@
 #include "providers/kie/kie_client.hpp"
 #include "providers/local/local_provider.hpp"
 #include "store/ids.hpp"
+#include "store/job_queue.hpp"
 #include "store/settings.hpp"
 #include "telegram/outbox_sender.hpp"
 #include "telegram/poller.hpp"
@@ -52,7 +53,9 @@ net::HttpServerResponse json_response(int status, const nlohmann::json& body) {
 // well inside systemd's TimeoutStopSec, then ends the loop.
 asio::awaitable<void> finish_then_stop(asio::io_context& io, const bool& worker_finished,
                                        const telegram::OutboxSender& sender, bool has_worker) {
-  const auto bound = std::chrono::steady_clock::now() + std::chrono::seconds(28);
+  // The worker cancels what its steps wait on after a short grace; replies not sent by then
+  // stay in the outbox for the next sweep.
+  const auto bound = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   asio::steady_timer pause(io);
   while (std::chrono::steady_clock::now() < bound &&
          ((has_worker && !worker_finished) || sender.queued() > 0)) {
@@ -184,7 +187,15 @@ int run_service(const Config& config, Roles roles) {
           co_return net::HttpServerResponse::text(403, "forbidden");
         }
         // Only a hint: the job becomes due now and the worker asks the provider for the truth.
+        // A job whose creator was cut off before saving the task id adopts the task named here
+        // instead of creating a second one.
+        const auto hint = providers::kie::parse_callback(request.body);
         co_await pool.run([&] {
+          store::JobQueue queue(*database);
+          if (hint.ok() && queue.adopt_task(job_id, hint.value().task_id)) {
+            spdlog::warn("job {}: adopted task {} from its callback (its creator was cut off)",
+                         job_id, hint.value().task_id);
+          }
           database->execute(
               "UPDATE jobs SET next_run_at = {now} WHERE id = $1 AND status = 'generating' AND "
               "(lease_until IS NULL OR lease_until < {now})",

@@ -87,7 +87,12 @@ ServiceMetrics::ServiceMetrics(obs::Registry& registry)
       credits_refunded_(registry
                             .counter("nc_credits_refunded_total",
                                      "Credits refunded for failed jobs by this process")
-                            .with({})) {
+                            .with({})),
+      repeated_calls_(registry.counter(
+          "nc_repeated_calls_total",
+          "Provider creates and sendVideo calls made again because the worker before was cut "
+          "off inside them (a possible unused provider task or a video sent twice)",
+          {"call"})) {
   registry.gauge("nc_build_info", "The running version and build", {"version", "build"})
       .with({kVersion, kBuildId})
       .set(1);
@@ -135,6 +140,7 @@ void ServiceMetrics::watch(worker::Worker& worker) {
   worker.on_result_download = [this](bool ok) {
     provider_calls_.with({"download", ok_or_failed(ok)}).inc();
   };
+  worker.on_repeated_call = [this](std::string_view call) { repeated_calls_.with({call}).inc(); };
 }
 
 void ServiceMetrics::watch(providers::Provider& provider) {

@@ -54,6 +54,7 @@ class ServiceMetrics {
   obs::Family<obs::Histogram>& job_seconds_;
   obs::Counter& credits_charged_;
   obs::Counter& credits_refunded_;
+  obs::Family<obs::Counter>& repeated_calls_;
 };
 
 // Intake hands updates here first: each is counted as it arrives, then handled by `inner`.

@@ -47,6 +47,7 @@ worker::WorkerOptions worker_options(const Config& config, const std::string& ow
                                      const std::string& callback_secret) {
   return worker::WorkerOptions{.owner = owner,
                                .concurrency = config.worker_concurrency,
+                               .lease = std::chrono::seconds(config.job_lease_seconds),
                                .deadline = std::chrono::minutes(config.job_deadline_minutes),
                                .data_dir = config.data_dir,
                                .public_base_url = config.public_base_url,
@@ -54,6 +55,8 @@ worker::WorkerOptions worker_options(const Config& config, const std::string& ow
                                .callback_secret = callback_secret,
                                .default_model = config.video_model,
                                .admin_ids = config.admin_ids,
+                               .delivery_deadline =
+                                   std::chrono::minutes(config.delivery_deadline_minutes),
                                .operator_pause =
                                    std::chrono::seconds(config.operator_pause_seconds)};
 }

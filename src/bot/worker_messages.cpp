@@ -10,7 +10,7 @@ namespace nc::bot {
 namespace {
 
 // Reasons the worker gives (in English), in the seller's language.
-constexpr std::array<std::pair<std::string_view, std::string_view>, 8> kRussianReasons{{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 10> kRussianReasons{{
     {"it took too long", "генерация заняла слишком много времени"},
     {"the provider's content filter rejected the photo or text",
      "сервис генерации отклонил фото или описание (фильтр контента)"},
@@ -20,6 +20,8 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 8> kRussianR
     {"the provider returned a broken video", "сервис генерации вернул повреждённое видео"},
     {"the finished video could not be fetched", "не удалось скачать готовое видео"},
     {"the video could not be rendered", "не удалось собрать видео"},
+    {"the finished video could not be delivered", "не удалось отправить готовое видео в чат"},
+    {"something went wrong on our side", "у нас что-то пошло не так"},
 }};
 
 std::string reason_in(Language language, const std::string& reason) {

@@ -46,6 +46,11 @@ struct Job {
   std::string updated_at;
   std::string finished_at;
   double age_s = 0;  // seconds since created, as of the claim
+  double state_age_s = 0;  // seconds in the current status, as of the claim
+  // Seconds since the last provider create (or sendVideo) began whose outcome was never
+  // recorded: the worker holding the job then was cut off inside that call.
+  std::optional<double> create_started_age_s;
+  std::optional<double> send_started_age_s;
 };
 
 }  // namespace nc::core

@@ -4,6 +4,7 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -55,6 +56,9 @@ struct SubmitRequest {
   std::string title;
   std::string template_id;
   int take = 0;  // which video of its batch, from 0: a local render varies its camera by it
+  // Awaited after any throttle wait, just before the create goes out: the caller records that a
+  // create is under way. false: nothing is sent (the job was taken over by another worker).
+  std::function<boost::asio::awaitable<bool>()> about_to_send;
 };
 
 struct SubmitResult {

@@ -16,7 +16,13 @@ using core::JobStatus;
   "id, user_id, tg_user_id, idempotency_key, batch_id, batch_index, batch_size, kind, "    \
   "template_id, model, input_photo_path, product_info, status, attempts, next_run_at, "    \
   "lease_owner, lease_until, provider, provider_task_id, provider_input_url, result_url, " \
-  "result_path, tg_message_id, error, created_at, updated_at, finished_at"
+  "result_path, tg_message_id, error, created_at, updated_at, finished_at, create_token"
+
+// Ages the worker reads along with a claimed job (braces doubled: used in fmt::format).
+#define NC_JOB_AGES                                                                          \
+  "{{age_s created_at}} AS age_s, {{age_s COALESCE(state_since, created_at)}} AS state_age_s, " \
+  "{{age_s create_started_at}} AS create_started_age_s, "                                     \
+  "{{age_s send_started_at}} AS send_started_age_s"
 
 constexpr const char* kInsertJob =
     "INSERT INTO jobs (id, user_id, tg_user_id, idempotency_key, batch_id, batch_index, "
@@ -32,8 +38,7 @@ const std::string kClaim = fmt::format(
     "UPDATE jobs SET lease_owner = $1, lease_until = {{now+ms $2}}, updated_at = {{now}} "
     "WHERE id IN (SELECT id FROM jobs WHERE status IN {} AND next_run_at <= {{now}} "
     "AND (lease_until IS NULL OR lease_until < {{now}}) "
-    "ORDER BY next_run_at LIMIT $3 {{skip_locked}}) RETURNING " NC_JOB_COLUMNS
-    ", {{age_s created_at}} AS age_s",
+    "ORDER BY next_run_at LIMIT $3 {{skip_locked}}) RETURNING " NC_JOB_COLUMNS ", " NC_JOB_AGES,
     kActiveStatuses);
 
 const std::string kNextDue = fmt::format(
@@ -68,12 +73,21 @@ constexpr const char* kLiveLeases =
 const std::string kRetryFinished = fmt::format(
     "UPDATE jobs SET status = 'queued', attempts = 0, next_run_at = {{now}}, lease_owner = NULL, "
     "lease_until = NULL, provider_task_id = NULL, provider_input_url = NULL, result_url = NULL, "
-    "error = NULL, finished_at = NULL, updated_at = {{now}} "
+    "error = NULL, finished_at = NULL, updated_at = {{now}}, state_since = {{now}}, "
+    "create_started_at = NULL, create_token = NULL, send_started_at = NULL "
     "WHERE id = $1 AND status IN ('failed', 'cancelled')");
 const std::string kRetryActive = fmt::format(
     "UPDATE jobs SET next_run_at = {{now}}, lease_owner = NULL, lease_until = NULL, "
     "updated_at = {{now}} WHERE id = $1 AND status IN {}",
     kActiveStatuses);
+
+// The lease is taken away too: a worker still inside the step finds it lost and stops.
+constexpr const char* kAdoptTask =
+    "UPDATE jobs SET provider_task_id = $2, status = 'generating', state_since = {now}, "
+    "attempts = 0, next_run_at = {now}, lease_owner = NULL, lease_until = NULL, "
+    "updated_at = {now} "
+    "WHERE id = $1 AND status IN ('queued', 'submitting') AND provider_task_id IS NULL "
+    "AND create_started_at IS NOT NULL";
 
 const std::string kCancel = fmt::format(
     "UPDATE jobs SET status = 'cancelled', error = $2, lease_owner = NULL, lease_until = NULL, "
@@ -116,6 +130,11 @@ core::Job to_job(const Row& row) {
   job.updated_at = row.text("updated_at");
   job.finished_at = row.text("finished_at");
   if (row.has("age_s")) job.age_s = row.real("age_s");
+  if (row.has("state_age_s")) job.state_age_s = row.real("state_age_s");
+  if (row.has("create_started_age_s") && !row.is_null("create_started_age_s"))
+    job.create_started_age_s = row.real("create_started_age_s");
+  if (row.has("send_started_age_s") && !row.is_null("send_started_age_s"))
+    job.send_started_age_s = row.real("send_started_age_s");
   return job;
 }
 
@@ -150,15 +169,20 @@ std::vector<core::Job> JobQueue::claim(const std::string& owner, int limit,
   return jobs;
 }
 
-bool JobQueue::update(Connection& connection, const std::string& owner, const std::string& job_id,
-                      const JobChange& change) {
-  std::vector<Value> params{job_id, owner};
+namespace {
+
+// The SET list of a change; params continue after the ones the WHERE clause uses.
+std::string assignments(const JobChange& change, std::vector<Value>& params) {
   std::string sets = "updated_at = {now}";
   auto set = [&](const char* column, Value value) {
     params.push_back(std::move(value));
     sets += fmt::format(", {} = ${}", column, params.size());
   };
-  if (change.status) set("status", std::string(core::to_string(*change.status)));
+  if (change.status) {
+    set("status", std::string(core::to_string(*change.status)));
+    sets += ", state_since = {now}";
+    if (!change.count_attempt) sets += ", attempts = 0";
+  }
   if (change.run_after) {
     params.push_back(std::int64_t{change.run_after->count()});
     sets += fmt::format(", next_run_at = {{now+ms ${}}}", params.size());
@@ -171,13 +195,44 @@ bool JobQueue::update(Connection& connection, const std::string& owner, const st
   if (change.tg_message_id) set("tg_message_id", *change.tg_message_id);
   if (change.delivered) set("delivered", std::int64_t{*change.delivered ? 1 : 0});
   if (change.error) set("error", optional_text(*change.error));
+  if (change.create_token) {
+    set("create_token", *change.create_token);
+    sets += ", create_started_at = {now}";
+  }
+  if (change.send_started) sets += ", send_started_at = {now}";
+  if (change.clear_intents) sets += ", create_started_at = NULL, send_started_at = NULL";
   if (change.count_attempt) sets += ", attempts = attempts + 1";
   const bool terminal = change.status && core::is_terminal(*change.status);
   if (terminal) sets += ", finished_at = {now}";
   if (terminal || change.release_lease) sets += ", lease_owner = NULL, lease_until = NULL";
+  return sets;
+}
+
+}  // namespace
+
+bool JobQueue::update(Connection& connection, const std::string& owner, const std::string& job_id,
+                      const JobChange& change) {
+  std::vector<Value> params{job_id, owner};
   const auto sql = fmt::format(
-      "UPDATE jobs SET {} WHERE id = $1 AND lease_owner = $2 AND lease_until > {{now}}", sets);
+      "UPDATE jobs SET {} WHERE id = $1 AND lease_owner = $2 AND lease_until > {{now}}",
+      assignments(change, params));
   return connection.execute(sql, params).affected == 1;
+}
+
+bool JobQueue::update_as_creator(Connection& connection, const std::string& job_id,
+                                 const std::string& create_token, const JobChange& change) {
+  std::vector<Value> params{job_id, create_token};
+  const auto sql = fmt::format(
+      "UPDATE jobs SET {} WHERE id = $1 AND create_token = $2 AND provider_task_id IS NULL",
+      assignments(change, params));
+  return connection.execute(sql, params).affected == 1;
+}
+
+bool JobQueue::adopt_task(const std::string& job_id, const std::string& task_id) {
+  if (!is_uuid(job_id)) return false;
+  const auto adopted = database_.execute(kAdoptTask, {job_id, task_id}).affected == 1;
+  if (adopted) database_.notify_jobs_due();
+  return adopted;
 }
 
 bool JobQueue::update(const std::string& owner, const std::string& job_id,

@@ -44,7 +44,11 @@ struct JobChange {
   std::optional<std::int64_t> tg_message_id;
   std::optional<bool> delivered;
   std::optional<std::string> error;  // "" clears it
-  bool count_attempt = false;        // attempts = attempts + 1
+  // Set: a provider create is about to go out under this token (create_started_at = now).
+  std::optional<std::string> create_token;
+  bool send_started = false;   // a sendVideo is about to go out (send_started_at = now)
+  bool clear_intents = false;  // the create or send came back: its outcome is known
+  bool count_attempt = false;  // attempts = attempts + 1
   bool release_lease = true;         // false: keep the lease (the worker goes on with the job)
 };
 
@@ -77,9 +81,19 @@ class JobQueue {
 
   // Applies `change` if `owner` still holds a live lease on the job; false when the lease was
   // lost (expired and claimed by another worker), in which case nothing changed.
+  // A new status starts the state's clock (state_since) and its error budget (attempts = 0).
   bool update(const std::string& owner, const std::string& job_id, const JobChange& change);
   static bool update(Connection& connection, const std::string& owner, const std::string& job_id,
                      const JobChange& change);
+  // Saves the outcome of the create made under `create_token`, whoever holds the lease now:
+  // a worker that lost its lease inside the create still records the task it paid for. False
+  // when the job has a task already or another worker has since created under a new token.
+  static bool update_as_creator(Connection& connection, const std::string& job_id,
+                                const std::string& create_token, const JobChange& change);
+  // A provider callback names the task of a job that has none recorded (its creator was cut off
+  // after the create): the job adopts it and is polled now. False when the job already has a
+  // task or is past submitting.
+  bool adopt_task(const std::string& job_id, const std::string& task_id);
 
   // How long until the soonest job nobody holds is due (zero when one is due already);
   // nullopt when none waits. A worker sleeps that long instead of a whole sweep period.

@@ -1,6 +1,7 @@
-// Bookings of new provider tasks, shared by every worker on every host through the database:
-// at most `max_creates` bookings fall in any window-long interval per provider account. Each
-// booking is one short transaction; the caller then waits until its slot.
+// Task creations at the provider, shared by every worker on every host through the database: at
+// most `max_creates` creates fall in any window-long interval per provider account. A slot is
+// taken only at the moment it is free and recorded as it is taken, so a worker that dies or
+// stops holds nothing in the future: a crash loop can never push later creates out.
 #pragma once
 
 #include <chrono>
@@ -15,9 +16,9 @@ class ProviderCreates {
  public:
   explicit ProviderCreates(Database& database) : database_(database) {}
 
-  // Books the earliest slot at or after the database's clock that keeps the limit; returns how
-  // long to wait for it (zero when the slot is now). Slots are handed out in booking order.
-  std::chrono::milliseconds book(const std::string& account, int max_creates,
+  // Takes a create slot now when the window has room and returns zero; otherwise takes nothing
+  // and returns how long until the oldest create in the window leaves it (ask again then).
+  std::chrono::milliseconds take(const std::string& account, int max_creates,
                                  std::chrono::milliseconds window);
 
  private:

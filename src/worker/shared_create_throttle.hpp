@@ -1,6 +1,6 @@
 // The provider's account-wide limit on new tasks (20 per 10 s at KIE), kept by every worker
-// process on every host together: each create books a slot in the database, then waits for it
-// here without blocking a thread.
+// process on every host together: a create takes a slot in the database only when one is free,
+// and waits here (without blocking a thread, cancellable) until then.
 #pragma once
 
 #include <string>

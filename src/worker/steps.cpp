@@ -11,6 +11,7 @@
 #include "providers/kie/callback.hpp"
 #include "providers/media/imaging.hpp"
 #include "providers/media/transcode.hpp"
+#include "store/commit_in_batch.hpp"
 #include "store/ledger.hpp"
 #include "store/outbox.hpp"
 #include "store/photos.hpp"
@@ -30,6 +31,12 @@ namespace {
 
 constexpr std::int64_t kMaxResultBytes = 500LL << 20;
 constexpr int kMaxDeliveryAttempts = 10;
+
+// Telegram errors worth another sendVideo later; the others will not change by waiting.
+bool is_retryable(telegram::ApiError error) {
+  return error == telegram::ApiError::kRateLimited || error == telegram::ApiError::kServer ||
+         error == telegram::ApiError::kNetwork;
+}
 
 bool is_url(const std::string& text) {
   return text.starts_with("http://") || text.starts_with("https://");
@@ -111,9 +118,22 @@ asio::awaitable<void> Worker::submit(core::Job& job) {
     co_await write(job, change);
     co_return;
   }
-  if (job.age_s > static_cast<double>(options_.deadline.count())) {
-    co_await fail(job, "it took too long", "deadline passed before submitting");
+  const auto in_flight = static_cast<double>(options_.create_in_flight.count());
+  if (job.create_started_age_s && *job.create_started_age_s < in_flight) {
+    // The worker that began this create lost the job inside the call; if it is alive it still
+    // records the task under its token. Creating now could make a second, billed task.
+    const auto wait = std::chrono::milliseconds(
+        static_cast<std::int64_t>((in_flight - *job.create_started_age_s) * 1000.0) + 1);
+    spdlog::info("job {}: a create begun {:.1f} s ago may still be in flight; asking again in {} ms",
+                 job.id, *job.create_started_age_s, wait.count());
+    co_await retry_later(job, "waiting for a create in flight to be recorded", wait);
     co_return;
+  }
+  if (job.create_started_age_s) {
+    spdlog::warn("job {}: the create begun {:.0f} s ago was cut off without an answer; creating "
+                 "again (the provider may have made a task that is never used)",
+                 job.id, *job.create_started_age_s);
+    if (on_repeated_call) on_repeated_call("create");
   }
   const auto model_id = model_of(job);
   const auto* model = models_.find(model_id);
@@ -127,7 +147,8 @@ asio::awaitable<void> Worker::submit(core::Job& job) {
   providers::ProviderError error;
   const auto image_url = co_await reachable_image(job, *model, error);
   if (!error.ok()) {
-    co_await handle_error(job, error);
+    const store::JobChange nothing_sent;
+    co_await handle_error(job, error, nothing_sent);
     co_return;
   }
   auto request = make_submit_request(job.id, *model, *format, job.product_info, image_url);
@@ -136,25 +157,64 @@ asio::awaitable<void> Worker::submit(core::Job& job) {
     request.callback_url =
         providers::kie::callback_url(options_.public_base_url, job.id, options_.callback_secret);
   }
-  if (before_create) co_await before_create();
+  // Recorded after the throttle, right before the request leaves: whoever finds it set without
+  // a task knows a create may have reached the provider.
+  const auto token = net::random_token(8);
+  request.about_to_send = [this, &job, &token]() -> asio::awaitable<bool> {
+    store::JobChange intent;
+    intent.create_token = token;
+    intent.release_lease = false;
+    const bool recorded = co_await write(job, intent);
+    co_return recorded;
+  };
   auto result = co_await provider_.submit(request);
   if (!result.ok()) {
-    co_await handle_error(job, result.error);
+    store::JobChange came_back;
+    came_back.clear_intents = true;
+    co_await handle_error(job, result.error, came_back);
     co_return;
   }
   spdlog::info("job {}: task {} created at {} ({})", job.id, result.task_id, provider_.name(),
                model_id);
+  co_await save_created_task(job, token, result);
+}
+
+// Guarded by the create's token rather than the lease: a worker that lost its lease while the
+// create was in flight still records the task it paid for.
+asio::awaitable<void> Worker::save_created_task(core::Job& job, const std::string& token,
+                                                const providers::SubmitResult& result) {
   store::JobChange change;
   change.status = JobStatus::kGenerating;
   change.provider = std::string(provider_.name());
   change.provider_task_id = result.task_id;
   change.provider_input_url = job.provider_input_url;
+  job.state_age_s = 0;
   change.run_after = poll_interval(job);
   change.error = "";
+  change.clear_intents = true;
+  bool saved = false;
+  auto update = [&](store::Connection& connection) {
+    saved = store::JobQueue::update_as_creator(connection, job.id, token, change);
+  };
+  co_await store::commit_in_batch(batcher_, update);
+  if (saved) {
+    if (on_transition) on_transition(JobStatus::kGenerating, job.age_s);
+  } else {
+    spdlog::warn("job {}: task {} was created, but the job has another task by now; it is not used",
+                 job.id, result.task_id);
+  }
+}
+
+asio::awaitable<void> Worker::retry_later(core::Job& job, std::string_view error,
+                                          std::chrono::milliseconds after) {
+  store::JobChange change;
+  change.run_after = after;
+  change.error = std::string(error);
   co_await write(job, change);
 }
 
-asio::awaitable<void> Worker::handle_error(core::Job& job, const providers::ProviderError& error) {
+asio::awaitable<void> Worker::handle_error(core::Job& job, const providers::ProviderError& error,
+                                           const store::JobChange& base) {
   switch (error.kind) {
     case ErrorClass::kNone:
       co_return;
@@ -168,7 +228,7 @@ asio::awaitable<void> Worker::handle_error(core::Job& job, const providers::Prov
       // Not the seller's fault and not worth a refund yet: wait, tell the admins, resume.
       spdlog::error("job {}: provider needs the operator: {}", job.id, error.message);
       co_await alert_admins(error.message);
-      store::JobChange change;
+      store::JobChange change = base;
       change.run_after = options_.operator_pause;
       change.error = "waiting for the operator: " + error.message;
       co_await write(job, change);
@@ -179,7 +239,7 @@ asio::awaitable<void> Worker::handle_error(core::Job& job, const providers::Prov
         co_await fail(job, "the video service is not responding", error.message);
         co_return;
       }
-      store::JobChange change;
+      store::JobChange change = base;
       change.run_after =
           error.retry_after
               ? std::chrono::duration_cast<std::chrono::milliseconds>(*error.retry_after)
@@ -200,14 +260,27 @@ asio::awaitable<void> Worker::poll(core::Job& job) {
   }
   auto status = co_await provider_.status(model_of(job), job.provider_task_id);
   if (!status.error.ok() && status.state != providers::TaskState::kFailed) {
-    co_await handle_error(job, status.error);
+    if (status.error.kind == ErrorClass::kTransient) {
+      // The task runs on at the provider whatever its status endpoint says now: ask again at
+      // the next regular poll, until the job's deadline.
+      store::JobChange change;
+      change.run_after = poll_interval(job);
+      if (status.error.retry_after) {
+        change.run_after =
+            std::chrono::duration_cast<std::chrono::milliseconds>(*status.error.retry_after);
+      }
+      change.count_attempt = true;
+      change.error = status.error.message;
+      co_await write(job, change);
+      co_return;
+    }
+    const store::JobChange nothing_new;
+    co_await handle_error(job, status.error, nothing_new);
     co_return;
   }
   if (status.state == providers::TaskState::kPending) {
-    store::JobChange change;
-    change.run_after = poll_interval(job);
-    change.count_attempt = provider_.name() != "local";  // widens the Market poll interval
-    co_await write(job, change);
+    // Waiting for a task that is still running is not a failed attempt.
+    co_await retry_later(job, "", poll_interval(job));
     co_return;
   }
   if (status.state == providers::TaskState::kFailed) {
@@ -243,6 +316,7 @@ asio::awaitable<void> Worker::poll(core::Job& job) {
   job.result_url = status.result_urls.front();
   job.result_path = path;
   job.attempts = 0;
+  job.state_age_s = 0;
   co_await deliver(job);
 }
 
@@ -287,9 +361,21 @@ asio::awaitable<void> Worker::deliver(core::Job& job) {
   auto user = co_await pool_.run([&] { return store::Users(database_).find(job.tg_user_id); });
   const auto language = user ? user->language : "ru";
   const auto caption = messages_.ready_caption(language, job.batch_index, job.batch_size);
+  if (job.send_started_age_s) {
+    spdlog::warn("job {}: the sendVideo begun {:.0f} s ago was cut off without an answer; "
+                 "sending again (the seller may get the video twice)",
+                 job.id, *job.send_started_age_s);
+    if (on_repeated_call) on_repeated_call("send");
+  }
+  store::JobChange intent;
+  intent.send_started = true;
+  intent.release_lease = false;
+  const bool recorded = co_await write(job, intent);
+  if (!recorded) co_return;
   auto sent = co_await telegram_.send_video(job.tg_user_id, fitted.path, caption,
                                             messages_.result_keyboard(language));
   store::JobChange change;
+  change.clear_intents = true;
   if (sent.ok()) {
     change.status = JobStatus::kDone;
     change.delivered = true;
@@ -297,17 +383,17 @@ asio::awaitable<void> Worker::deliver(core::Job& job) {
     change.error = "";
     spdlog::info("job {}: delivered to user {}", job.id, job.tg_user_id);
   } else if (sent.error == telegram::ApiError::kBlocked) {
-    // Kept for /history; not retried forever.
+    // The video was made; the seller chose not to receive it. Kept for /history, not refunded.
     change.status = JobStatus::kDone;
     change.delivered = false;
     change.error = "not delivered: " + sent.description;
     co_await pool_.run([&] { store::Users(database_).mark_blocked(job.tg_user_id); });
-  } else if (sent.error == telegram::ApiError::kBadRequest ||
-             job.attempts + 1 >= kMaxDeliveryAttempts) {
-    change.status = JobStatus::kDone;
-    change.delivered = false;
-    change.error = "not delivered: " + sent.description;
-    spdlog::error("job {}: delivery refused: {}", job.id, sent.description);
+  } else if (!is_retryable(sent.error) || job.attempts + 1 >= kMaxDeliveryAttempts) {
+    // `done` means the seller has the video: one that cannot be delivered fails and is refunded.
+    spdlog::error("job {}: delivery failed for good: {}", job.id, sent.description);
+    const auto detail = "sendVideo: " + sent.description;
+    co_await fail(job, "the finished video could not be delivered", detail);
+    co_return;
   } else {
     change.run_after = backoff(job.attempts);
     change.count_attempt = true;

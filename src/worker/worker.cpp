@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
@@ -90,8 +91,9 @@ std::chrono::milliseconds Worker::poll_interval(const core::Job& job) const {
   const auto* spec = models_.find(model_of(job));
   if (!spec || spec->family == core::ApiFamily::kLocal) return std::chrono::milliseconds(500);
   if (spec->family == core::ApiFamily::kVeo) return std::chrono::seconds(15);
-  // Market tasks: every 3 s at first, backing off to 30 s.
-  return std::chrono::milliseconds(std::min<std::int64_t>(30'000, 3'000 + job.attempts * 3'000));
+  // Market tasks: every 3 s at first, backing off to 30 s as the task runs longer.
+  const auto by_age = static_cast<std::int64_t>(job.state_age_s * 1000.0 / 5.0);
+  return std::chrono::milliseconds(std::clamp<std::int64_t>(by_age, 3'000, 30'000));
 }
 
 asio::awaitable<bool> Worker::write(const core::Job& job, const store::JobChange& change) {
@@ -119,7 +121,9 @@ asio::awaitable<void> Worker::renew_leases() {
     boost::system::error_code ignored;
     co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
     if (active_.empty()) continue;
-    std::vector<std::string> ids(active_.begin(), active_.end());
+    std::vector<std::string> ids;
+    for (const auto& entry : active_)
+      ids.push_back(entry.first);
     try {
       co_await pool_.run([&] { queue_.renew(options_.owner, ids, options_.lease); });
     } catch (const std::exception& error) {
@@ -159,8 +163,10 @@ asio::awaitable<void> Worker::run() {
     ClaimRound round;
     if (free_slots > 0) round = co_await claim_round(free_slots);
     for (auto& job : round.jobs) {
-      active_.insert(job.id);
-      asio::co_spawn(io_, step(std::move(job)), asio::detached);
+      auto& cancel = active_[job.id];
+      cancel = std::make_unique<asio::cancellation_signal>();
+      asio::co_spawn(io_, step(std::move(job)),
+                     asio::bind_cancellation_slot(cancel->slot(), asio::detached));
     }
     const bool all_slots_taken = static_cast<int>(round.jobs.size()) == free_slots;
     if (!round.jobs.empty() && all_slots_taken) continue;
@@ -170,53 +176,56 @@ asio::awaitable<void> Worker::run() {
     boost::system::error_code ignored;
     co_await wake_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
   }
-  // Steps in progress finish within the grace period; whatever is left is handed back so other
-  // workers take it at once instead of waiting for the lease to run out.
-  const auto grace_ends = std::chrono::steady_clock::now() + options_.shutdown_grace;
-  asio::steady_timer pause(io_);
-  while (!active_.empty() && std::chrono::steady_clock::now() < grace_ends) {
-    pause.expires_after(std::chrono::milliseconds(50));
-    co_await pause.async_wait(asio::use_awaitable);
-  }
-  if (!active_.empty()) {
-    spdlog::warn("stopping with {} steps still running; their jobs are handed back",
-                 active_.size());
-  }
+  // Steps in progress get a short grace to finish; then whatever they wait on is cancelled, and
+  // their jobs are handed back so other workers take them at once instead of after the lease.
+  co_await cancel_steps_after_grace();
   const auto released = co_await pool_.run([&] { return queue_.release_all(options_.owner); });
   spdlog::info("worker stopped; {} jobs handed back", released);
   if (waiter_thread_.joinable()) waiter_thread_.join();
 }
 
+asio::awaitable<void> Worker::cancel_steps_after_grace() {
+  const auto grace_ends = std::chrono::steady_clock::now() + options_.shutdown_grace;
+  asio::steady_timer pause(io_);
+  bool cancelled = false;
+  while (!active_.empty()) {
+    if (!cancelled && std::chrono::steady_clock::now() >= grace_ends) {
+      spdlog::warn("stopping: cancelling {} steps still waiting; their jobs are handed back",
+                   active_.size());
+      for (auto& entry : active_)
+        entry.second->emit(asio::cancellation_type::terminal);
+      cancelled = true;
+    }
+    // Only database calls cannot be interrupted, and they take milliseconds.
+    pause.expires_after(std::chrono::milliseconds(20));
+    co_await pause.async_wait(asio::use_awaitable);
+  }
+}
+
 asio::awaitable<void> Worker::step(core::Job job) {
   std::string failure;
   try {
-    if (job.status == JobStatus::kQueued) {
-      store::JobChange change;
-      change.status = JobStatus::kSubmitting;
-      change.release_lease = false;
-      const bool written = co_await write(job, change);
-      if (written) {
-        job.status = JobStatus::kSubmitting;
-        co_await submit(job);
-      }
-    } else if (job.status == JobStatus::kSubmitting) {
-      co_await submit(job);
-    } else if (job.status == JobStatus::kGenerating) {
-      co_await poll(job);
-    } else if (job.status == JobStatus::kDelivering) {
-      co_await deliver(job);
-    }
+    const bool in_time = co_await within_deadline(job);
+    if (in_time) co_await advance(job);
   } catch (const std::exception& error) {
     failure = error.what();
   }
-  if (!failure.empty()) {
+  if (!failure.empty() && stopping_) {
+    // Cancelled on stop (or failing while stopping): nothing more is written; the job is
+    // handed back as it stands.
+    spdlog::info("job {}: step interrupted by the stop ({})", job.id, failure);
+  } else if (!failure.empty()) {
     spdlog::error("job {}: step failed: {}", job.id, failure);
-    store::JobChange change;
-    change.run_after = std::chrono::seconds(30);
-    change.error = failure;
-    change.count_attempt = true;
     try {
-      co_await write(job, change);
+      if (job.attempts + 1 >= options_.max_transient_attempts) {
+        co_await fail(job, "something went wrong on our side", failure);
+      } else {
+        store::JobChange change;
+        change.run_after = std::chrono::seconds(30);
+        change.error = failure;
+        change.count_attempt = true;
+        co_await write(job, change);
+      }
     } catch (const std::exception& again) {
       spdlog::error("job {}: cannot record the failure: {}", job.id, again.what());
     }
@@ -225,6 +234,40 @@ asio::awaitable<void> Worker::step(core::Job job) {
   const bool slots_were_full = static_cast<int>(active_.size()) >= options_.concurrency;
   active_.erase(job.id);
   if (!stopping_ && slots_were_full) wake();  // the slot the loop waited for
+}
+
+asio::awaitable<void> Worker::advance(core::Job& job) {
+  if (job.status == JobStatus::kQueued) {
+    store::JobChange change;
+    change.status = JobStatus::kSubmitting;
+    change.release_lease = false;
+    const bool written = co_await write(job, change);
+    if (!written) co_return;
+    job.status = JobStatus::kSubmitting;
+    job.attempts = 0;
+    co_await submit(job);
+  } else if (job.status == JobStatus::kSubmitting) {
+    co_await submit(job);
+  } else if (job.status == JobStatus::kGenerating) {
+    co_await poll(job);
+  } else if (job.status == JobStatus::kDelivering) {
+    co_await deliver(job);
+  }
+}
+
+// Every state has a deadline: until the video exists the job's own (JOB_DEADLINE_MINUTES from
+// the order); delivery its own, from the moment the video was ready.
+asio::awaitable<bool> Worker::within_deadline(core::Job& job) {
+  const auto deadline = static_cast<double>(options_.deadline.count());
+  if (job.status == JobStatus::kDelivering) {
+    if (job.state_age_s <= static_cast<double>(options_.delivery_deadline.count())) co_return true;
+    co_await fail(job, "the finished video could not be delivered", "delivery deadline passed");
+    co_return false;
+  }
+  // A task already at the provider is still polled once: it may have finished in time.
+  if (job.age_s <= deadline || job.status == JobStatus::kGenerating) co_return true;
+  co_await fail(job, "it took too long", "deadline passed before the video was made");
+  co_return false;
 }
 
 }  // namespace nc::worker

@@ -6,13 +6,14 @@
 
 #include <atomic>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
-#include <set>
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
@@ -43,16 +44,20 @@ struct WorkerOptions {
   std::string callback_secret;  // signs /kie/callback URLs
   std::string default_model = "veo3_fast";
   std::vector<std::int64_t> admin_ids;
+  // Transient errors allowed in one state (submitting, delivering) before the job fails; the
+  // count starts again in every state. Status reads while generating are bounded by the deadline.
   int max_transient_attempts = 8;
+  // A sendVideo that has not succeeded this long after the job entered delivering fails the job.
+  std::chrono::seconds delivery_deadline{10 * 60};
+  // Longer than any provider create can take (KIE: 30 s): a worker that finds a create begun less
+  // than this ago waits for its creator to record the task rather than create a second one.
+  std::chrono::seconds create_in_flight{45};
   std::chrono::seconds operator_pause{120};  // wait before retrying after an operator problem
   std::chrono::seconds sweep{2};             // periodic look for due jobs (also hand-inserted)
-  // On stop, steps in progress get this long to finish (a create whose task id is not yet
-  // saved would otherwise be sent again by the next worker); the rest are handed back.
-  std::chrono::seconds shutdown_grace{25};
+  // On stop, steps in progress get this long to finish; then whatever they wait on (throttle,
+  // provider, Telegram) is cancelled and their jobs are handed back.
+  std::chrono::milliseconds shutdown_grace{3'000};
 };
-
-// Waits before each task creation (the provider's account-wide rate limit).
-using CreateGate = std::function<boost::asio::awaitable<void>()>;
 
 class Worker {
  public:
@@ -68,26 +73,38 @@ class Worker {
   std::size_t in_flight() const { return active_.size(); }
   bool stopped() const { return stopping_; }
 
-  CreateGate before_create;
   // For metrics: a job reached `status`, after `seconds` since it was created.
   std::function<void(core::JobStatus status, double seconds)> on_transition;
   std::function<void(std::string_view what, std::int64_t credits)> on_credits;
   std::function<void(bool ok)> on_result_download;  // each download of a provider's result
+  // A create or a sendVideo begun by a worker that was cut off inside it is made again: the
+  // provider may bill a task that is never used, the seller may get a video twice.
+  std::function<void(std::string_view what)> on_repeated_call;
 
  private:
   boost::asio::awaitable<void> step(core::Job job);
+  boost::asio::awaitable<void> advance(core::Job& job);  // one step of the job's state
   boost::asio::awaitable<void> submit(core::Job& job);
   boost::asio::awaitable<void> poll(core::Job& job);
   boost::asio::awaitable<void> deliver(core::Job& job);
   // Arguments are views: g++ 12 destroys string temporaries in a co_await expression twice.
   boost::asio::awaitable<void> fail(core::Job& job, std::string_view reason,
                                     std::string_view detail);
-  boost::asio::awaitable<void> handle_error(core::Job& job, const providers::ProviderError& error);
+  // `base` carries what the step learned besides the error (e.g. that its create came back).
+  boost::asio::awaitable<void> handle_error(core::Job& job, const providers::ProviderError& error,
+                                            const store::JobChange& base);
+  boost::asio::awaitable<void> retry_later(core::Job& job, std::string_view error,
+                                           std::chrono::milliseconds after);
+  boost::asio::awaitable<void> save_created_task(core::Job& job, const std::string& token,
+                                                 const providers::SubmitResult& result);
+  boost::asio::awaitable<void> cancel_steps_after_grace();
   boost::asio::awaitable<std::string> reachable_image(core::Job& job, const core::ModelSpec& model,
                                                       providers::ProviderError& error);
   boost::asio::awaitable<bool> download_result(const core::Job& job, const std::string& url,
                                                const std::string& path);
   boost::asio::awaitable<bool> write(const core::Job& job, const store::JobChange& change);
+  // Waits or stops before a step's work: false when the job was failed or put off instead.
+  boost::asio::awaitable<bool> within_deadline(core::Job& job);
   boost::asio::awaitable<void> alert_admins(const std::string& problem);
   boost::asio::awaitable<void> renew_leases();
   struct ClaimRound {
@@ -120,7 +137,8 @@ class Worker {
   store::JobQueue queue_;
   // Step results written at about the same moment share one transaction.
   store::CommitBatcher batcher_;
-  std::set<std::string> active_;
+  // The jobs being stepped, each with the signal that cancels its step on stop.
+  std::map<std::string, std::unique_ptr<boost::asio::cancellation_signal>> active_;
   bool stopping_ = false;
   boost::asio::steady_timer wake_timer_;
   std::atomic<bool> waiter_running_{false};

@@ -1,6 +1,6 @@
-// The provider's create limit kept across processes: two database handles (two hosts) booking
-// creates for one account never put more than the limit into any window, and a second account
-// is not held up by the first.
+// The provider's create limit kept across processes: two database handles (two hosts) taking
+// creates for one account never put more than the limit into any window, a dead waiter holds
+// nothing back, and a second account is not held up by the first.
 #include <gtest/gtest.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -54,12 +54,35 @@ TEST_P(SharedCreateThrottleTest, TwoHostsTogetherKeepTheLimitInEveryWindow) {
 
   EXPECT_EQ(granted, 24);
   const auto at = bookings("acct");
-  ASSERT_EQ(at.size(), 24u);  // nothing older than a window was pruned while booking
+  ASSERT_EQ(at.size(), 24u);  // creates are kept a minute after their window
   for (std::size_t i = 0; i + 4 < at.size(); ++i) {
     EXPECT_GE(at[i + 4] - at[i], 400) << "five bookings within one window at index " << i;
   }
   // 24 creates at 4 per 400 ms: the last one cannot come before five full windows.
   EXPECT_GE(elapsed, 2000ms);
+}
+
+// A worker killed while its creates wait (a crash loop) must not leave bookings behind that push
+// the live workers' creates out: waiting holds nothing.
+TEST_P(SharedCreateThrottleTest, WaitersThatDieHoldNothingBack) {
+  const providers::kie::CreateLimits limits{.max_creates = 4, .window = 400ms};
+  {
+    net::BlockingPool pool(2);
+    worker::SharedCreateThrottle dying(db_.db(), pool, "acct", limits);
+    asio::io_context io;
+    for (int i = 0; i < 60; ++i)
+      asio::co_spawn(io, dying.acquire(), asio::detached);
+    io.run_for(300ms);  // four got a slot; the rest wait on timers when the process dies
+    pool.join();
+  }
+  net::BlockingPool pool(2);
+  worker::SharedCreateThrottle live(*other_host_, pool, "acct", limits);
+  asio::io_context io;
+  const auto started = std::chrono::steady_clock::now();
+  asio::co_spawn(io, live.acquire(), asio::detached);
+  io.run();
+  // One window at most (the dead worker's four real creates), not 60 / 4 windows.
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 1500ms);
 }
 
 TEST_P(SharedCreateThrottleTest, AccountsDoNotShareALimit) {
