@@ -154,10 +154,16 @@ int print_user(const Config& config, std::int64_t tg_user_id, bool as_json) {
   return 0;
 }
 
+// The most one `credits grant` adds or takes.
+constexpr std::int64_t kMaxGrant = 1'000'000;
+
 int grant_credits(const Config& config, std::int64_t tg_user_id, std::int64_t amount,
                   const std::string& reason, std::string key) {
-  if (amount == 0) {
-    std::cerr << "the amount must not be 0: expected a positive number to add, negative to take\n";
+  // A typo of a few extra digits must not mint a fortune (nor overflow a balance).
+  if (amount == 0 || amount > kMaxGrant || amount < -kMaxGrant) {
+    std::cerr << fmt::format(
+        "the amount {} is out of range: expected 1 to {} credits to add, or -1 to -{} to take\n",
+        amount, kMaxGrant, kMaxGrant);
     return 2;
   }
   auto database = open_store(config);
@@ -175,6 +181,11 @@ int grant_credits(const Config& config, std::int64_t tg_user_id, std::int64_t am
       std::cout << fmt::format("key {} was already used; nothing changed; balance {}\n", key,
                                user->credits);
       return 0;
+    case store::PostingOutcome::kAboveLimit:
+      std::cerr << fmt::format(
+          "cannot add {} credits to {}: the balance {} would pass the limit of {}\n", amount,
+          tg_user_id, user->credits, store::kMaxBalance);
+      return 1;
     default:
       std::cerr << fmt::format("cannot take {} credits from {}: the balance is only {}\n",
                                -amount, tg_user_id, user->credits);

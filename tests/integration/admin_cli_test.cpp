@@ -1,4 +1,5 @@
 // `neurocards migrate`, `admin …` and `enqueue` run as real processes against both backends.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -6,6 +7,7 @@
 #include "fakes/fake_kie.hpp"
 #include "integration/run_binary.hpp"
 #include "integration/test_database.hpp"
+#include "store/ledger.hpp"
 #include "store/users.hpp"
 
 namespace nc::store {
@@ -89,6 +91,30 @@ TEST_P(AdminCliTest, ClearErrorsForUnknownThings) {
   auto bad_status = run({"admin", "jobs", "--status", "lost"});
   EXPECT_EQ(bad_status.exit_code, 2);
   EXPECT_NE(bad_status.err.find("--status 'lost' is not a job status"), std::string::npos);
+}
+
+TEST_P(AdminCliTest, GrantRefusesAmountsOutOfRangeAndBalancesPastTheLimit) {
+  for (const char* amount : {"0", "1000001", "5000000000"}) {
+    auto result = run({"admin", "credits", "grant", "5001", amount, "--reason", "typo"});
+    EXPECT_EQ(result.exit_code, 2) << amount;
+    EXPECT_EQ(result.err, fmt::format("the amount {} is out of range: expected 1 to 1000000 "
+                                      "credits to add, or -1 to -1000000 to take\n",
+                                      amount));
+  }
+  auto most = run({"admin", "credits", "grant", "5001", "1000000", "--reason", "big deal"});
+  EXPECT_EQ(most.exit_code, 0) << most.err;
+  EXPECT_EQ(most.out, "+1000000 credits for 5001; balance now 1000000\n");
+
+  // Near the limit a grant that would pass it changes nothing.
+  Ledger(test_db_.db()).grant(5001, kMaxBalance - 1'000'000 - 10, "near", "");
+  auto over = run({"admin", "credits", "grant", "5001", "11", "--reason", "one too many"});
+  EXPECT_EQ(over.exit_code, 1);
+  EXPECT_EQ(over.err,
+            "cannot add 11 credits to 5001: the balance 2147483637 would pass the limit of "
+            "2147483647\n");
+  auto audit = run({"admin", "audit", "--json"});
+  EXPECT_EQ(audit.exit_code, 0) << audit.out;
+  EXPECT_EQ(json::parse(audit.out)["total_credits"], kMaxBalance - 10);
 }
 
 TEST_P(AdminCliTest, AuditFailsWhenABalanceWasChangedBehindTheLedger) {
