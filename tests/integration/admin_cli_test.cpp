@@ -1,7 +1,10 @@
 // `neurocards migrate`, `admin …` and `enqueue` run as real processes against both backends.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "fakes/fake_kie.hpp"
@@ -30,7 +33,7 @@ class AdminCliTest : public ::testing::TestWithParam<Backend> {
 TEST_P(AdminCliTest, MigrateIsUpToDateAfterStartUp) {
   auto result = run({"migrate"});
   EXPECT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_NE(result.out.find("schema version 5 (up to date)"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("schema version 7 (up to date)"), std::string::npos) << result.out;
 }
 
 TEST_P(AdminCliTest, GrantEnqueueCancelAndAudit) {
@@ -115,6 +118,34 @@ TEST_P(AdminCliTest, GrantRefusesAmountsOutOfRangeAndBalancesPastTheLimit) {
   auto audit = run({"admin", "audit", "--json"});
   EXPECT_EQ(audit.exit_code, 0) << audit.out;
   EXPECT_EQ(json::parse(audit.out)["total_credits"], kMaxBalance - 10);
+}
+
+TEST_P(AdminCliTest, StatusShowsTheDiskUseOfDataDir) {
+  const auto data_dir =
+      std::filesystem::temp_directory_path() / ("nc-admin-status-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(data_dir);
+  std::filesystem::create_directories(data_dir / "photos");
+  std::filesystem::create_directories(data_dir / "results");
+  std::ofstream(data_dir / "photos" / "a.jpg") << std::string(1536, 'x');
+  std::ofstream(data_dir / "results" / "j.mp4") << std::string(100, 'x');
+  const std::map<std::string, std::string> env{
+      {"DATABASE_URL", test_db_.url()}, {"DATA_DIR", data_dir.string()}, {"LOG_LEVEL", "warn"}};
+  auto as_json = nc::testing::run_binary({"admin", "status", "--json"}, env);
+  ASSERT_EQ(as_json.exit_code, 0) << as_json.err;
+  const auto disk = json::parse(as_json.out)["data_dir"];
+  EXPECT_EQ(disk["path"], data_dir.string());
+  EXPECT_EQ(disk["photos"]["files"], 1);
+  EXPECT_EQ(disk["photos"]["bytes"], 1536);
+  EXPECT_EQ(disk["inputs"]["bytes"], 0);
+  EXPECT_EQ(disk["results"]["bytes"], 100);
+  EXPECT_GT(disk["free_bytes"].get<std::int64_t>(), 0);
+
+  auto text = nc::testing::run_binary({"admin", "status"}, env);
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("DATA_DIR " + data_dir.string() + "\n"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("1.5 KB"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("free on its filesystem: "), std::string::npos) << text.out;
+  std::filesystem::remove_all(data_dir);
 }
 
 TEST_P(AdminCliTest, AuditFailsWhenABalanceWasChangedBehindTheLedger) {

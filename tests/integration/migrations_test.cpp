@@ -15,8 +15,8 @@ TEST_P(MigrationsTest, AppliesOnceAndRecordsTheVersion) {
   auto again = migrate(test_db.db());
   EXPECT_TRUE(again.applied.empty());
   EXPECT_EQ(again.version_before, again.version_after);
-  for (const char* table : {"users", "jobs", "credit_ledger", "conversations",
-                            "processed_updates", "settings"}) {
+  for (const char* table : {"users", "jobs", "credit_ledger", "conversations", "processed_updates",
+                            "settings", "photo_uploads"}) {
     EXPECT_NO_THROW(test_db.db().execute(std::string("SELECT COUNT(*) AS n FROM ") + table))
         << table;
   }
