@@ -5,12 +5,14 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "app/janitor.hpp"
 #include "app/provider_balance_command.hpp"
 #include "app/table.hpp"
 #include "store/ids.hpp"
 #include "store/job_queue.hpp"
 #include "store/ledger.hpp"
 #include "store/migrations.hpp"
+#include "store/retention.hpp"
 #include "store/users.hpp"
 
 namespace nc::app {
@@ -38,14 +40,42 @@ json job_json(const core::Job& job) {
               {"finished_at", job.finished_at}};
 }
 
+json disk_json(const Config& config, const store::DiskUsage& disk) {
+  json out{{"path", config.data_dir}};
+  for (const auto& folder : disk.folders) {
+    out[folder.name] = {{"files", folder.files}, {"bytes", folder.bytes}};
+  }
+  out["free_bytes"] = disk.free_bytes >= 0 ? json(disk.free_bytes) : json();
+  out["capacity_bytes"] = disk.capacity_bytes >= 0 ? json(disk.capacity_bytes) : json();
+  return out;
+}
+
+void print_disk(const Config& config, const store::DiskUsage& disk) {
+  std::cout << "DATA_DIR " << config.data_dir << '\n';
+  Table folders({"folder", "files", "size"});
+  for (const auto& folder : disk.folders) {
+    folders.add({folder.name, std::to_string(folder.files), human_bytes(folder.bytes)});
+  }
+  folders.print(std::cout);
+  if (disk.free_bytes >= 0) {
+    std::cout << fmt::format("free on its filesystem: {} of {}\n", human_bytes(disk.free_bytes),
+                             human_bytes(disk.capacity_bytes));
+  } else {
+    std::cout << "free on its filesystem: unknown (the directory cannot be read)\n";
+  }
+}
+
 int print_status(const Config& config, bool as_json) {
   auto database = open_store(config);
   const auto stats = store::JobQueue(*database).stats();
+  // This host's DATA_DIR: each host keeps its own photos, inputs and results.
+  const auto disk = store::disk_usage(config.data_dir);
   if (as_json) {
     json out{{"jobs", json::object()}, {"leases", json::object()}};
     for (const auto& [status, count] : stats.by_status) out["jobs"][status] = count;
     for (const auto& [owner, count] : stats.live_leases_by_owner) out["leases"][owner] = count;
     out["oldest_queued_age_s"] = stats.oldest_queued_age_s ? json(*stats.oldest_queued_age_s) : json();
+    out["data_dir"] = disk_json(config, disk);
     std::cout << out.dump(2) << '\n';
     return 0;
   }
@@ -66,6 +96,8 @@ int print_status(const Config& config, bool as_json) {
     }
     leases.print(std::cout);
   }
+  std::cout << '\n';
+  print_disk(config, disk);
   return 0;
 }
 
@@ -154,10 +186,16 @@ int print_user(const Config& config, std::int64_t tg_user_id, bool as_json) {
   return 0;
 }
 
+// The most one `credits grant` adds or takes.
+constexpr std::int64_t kMaxGrant = 1'000'000;
+
 int grant_credits(const Config& config, std::int64_t tg_user_id, std::int64_t amount,
                   const std::string& reason, std::string key) {
-  if (amount == 0) {
-    std::cerr << "the amount must not be 0: expected a positive number to add, negative to take\n";
+  // A typo of a few extra digits must not mint a fortune (nor overflow a balance).
+  if (amount == 0 || amount > kMaxGrant || amount < -kMaxGrant) {
+    std::cerr << fmt::format(
+        "the amount {} is out of range: expected 1 to {} credits to add, or -1 to -{} to take\n",
+        amount, kMaxGrant, kMaxGrant);
     return 2;
   }
   auto database = open_store(config);
@@ -175,6 +213,11 @@ int grant_credits(const Config& config, std::int64_t tg_user_id, std::int64_t am
       std::cout << fmt::format("key {} was already used; nothing changed; balance {}\n", key,
                                user->credits);
       return 0;
+    case store::PostingOutcome::kAboveLimit:
+      std::cerr << fmt::format(
+          "cannot add {} credits to {}: the balance {} would pass the limit of {}\n", amount,
+          tg_user_id, user->credits, store::kMaxBalance);
+      return 1;
     default:
       std::cerr << fmt::format("cannot take {} credits from {}: the balance is only {}\n",
                                -amount, tg_user_id, user->credits);
@@ -253,7 +296,8 @@ void add_admin_commands(CLI::App& app, const std::function<void(StoreCommand)>& 
   auto* admin = app.add_subcommand("admin", "Operator tools: jobs, users, credits, audit");
   admin->require_subcommand(1);
 
-  auto* status = admin->add_subcommand("status", "Jobs by status, oldest queued, live leases");
+  auto* status = admin->add_subcommand(
+      "status", "Jobs by status, oldest queued, live leases, disk use of DATA_DIR");
   auto status_json = std::make_shared<bool>(false);
   status->add_flag("--json", *status_json, "Machine-readable output");
   status->callback([=] { run([=](const Config& c) { return print_status(c, *status_json); }); });

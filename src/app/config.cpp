@@ -110,6 +110,13 @@ const std::vector<Setting>& settings() {
        "a finished video Telegram has not taken this long fails and is refunded (default 10)"},
       {"JOB_LEASE_SECONDS", "--job-lease-seconds",
        "how long a job stays with a worker that stopped answering (default 30)"},
+      {"RETENTION_DAYS", "--retention-days",
+       "handled update ids and sent replies are deleted after this many days (default 30)"},
+      {"FILE_RETENTION_DAYS", "--file-retention-days",
+       "photos no order needs, provider inputs and sent videos are deleted from DATA_DIR after "
+       "this many days (default 7)"},
+      {"MAX_PHOTOS_PER_USER", "--max-photos-per-user",
+       "photos kept per seller that no order uses; a newer one replaces the oldest (default 20)"},
       {"LOG_LEVEL", "--log-level", "trace, debug, info, warn or error (default info)"},
       {"LOG_FORMAT", "--log-format", "text or json (default text)"},
   };
@@ -317,6 +324,17 @@ Config parse_config(const Values& values, Needs needs) {
   check([&] {
     config.job_lease_seconds =
         parse_int<int>("JOB_LEASE_SECONDS", get("JOB_LEASE_SECONDS", "30"), 3, 3600);
+  });
+  check([&] {
+    config.retention_days = parse_int<int>("RETENTION_DAYS", get("RETENTION_DAYS", "30"), 1, 3650);
+  });
+  check([&] {
+    config.file_retention_days =
+        parse_int<int>("FILE_RETENTION_DAYS", get("FILE_RETENTION_DAYS", "7"), 1, 3650);
+  });
+  check([&] {
+    config.max_photos_per_user =
+        parse_int<int>("MAX_PHOTOS_PER_USER", get("MAX_PHOTOS_PER_USER", "20"), 1, 10'000);
   });
   config.log_level = get("LOG_LEVEL", config.log_level);
   check([&] {

@@ -34,6 +34,9 @@ struct Config {
   int delivery_deadline_minutes = 10;
   int job_lease_seconds = 30;
   int operator_pause_seconds = 120;
+  int retention_days = 30;       // handled update ids, sent replies
+  int file_retention_days = 7;   // photos never ordered, provider inputs, results of finished jobs
+  int max_photos_per_user = 20;  // photos kept per seller that no order uses
   std::string log_level = "info";
   std::string log_format = "text";
 

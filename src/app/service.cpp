@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/build_info.hpp"
+#include "app/janitor.hpp"
 #include "app/service_metrics.hpp"
 #include "app/wiring.hpp"
 #include "bot/worker_messages.hpp"
@@ -252,6 +253,10 @@ int run_service(const Config& config, Roles roles) {
       }
     });
   }
+
+  // Old update ids, sent replies and files past their retention go, at start and every 10 min.
+  Janitor janitor(*database, config.data_dir, retention_policy(config));
+  asio::co_spawn(io, janitor.run(), asio::detached);
 
   // Graceful stop: intake ends at once, the worker finishes its steps in progress (or hands
   // their jobs back), replies already decided are sent; a second signal stops immediately.

@@ -40,7 +40,14 @@ Conversation::Conversation(boost::asio::io_context& io, telegram::BotTransport& 
                                            .default_model = config.video_model}}),
       dispatcher(database, router, owner),
       sender(io, telegram, database, pool, owner),
-      front(telegram, dispatcher, sender, pool, config.data_dir) {}
+      retention(database, config.data_dir, retention_policy(config)),
+      front(telegram, dispatcher, sender, pool, config.data_dir, retention) {}
+
+store::RetentionPolicy retention_policy(const Config& config) {
+  return store::RetentionPolicy{.records = std::chrono::hours(24 * config.retention_days),
+                                .files = std::chrono::hours(24 * config.file_retention_days),
+                                .max_photos_per_user = config.max_photos_per_user};
+}
 
 worker::WorkerOptions worker_options(const Config& config, const std::string& owner,
                                      const std::string& link_secret,

@@ -14,6 +14,7 @@
 #include "core/templates.hpp"
 #include "net/blocking_pool.hpp"
 #include "store/database.hpp"
+#include "store/retention.hpp"
 #include "telegram/bot_api.hpp"
 #include "telegram/outbox_sender.hpp"
 #include "worker/worker.hpp"
@@ -26,6 +27,9 @@ core::TemplateCatalog load_templates();
 // Opens DATABASE_URL and brings its schema up to date.
 std::unique_ptr<store::Database> open_migrated_store(const Config& config);
 
+// RETENTION_DAYS, FILE_RETENTION_DAYS and MAX_PHOTOS_PER_USER.
+store::RetentionPolicy retention_policy(const Config& config);
+
 // The conversation: updates go into `front`, replies leave through `sender`.
 struct Conversation {
   Conversation(boost::asio::io_context& io, telegram::BotTransport& telegram,
@@ -36,6 +40,7 @@ struct Conversation {
   bot::Router router;
   bot::Dispatcher dispatcher;
   telegram::OutboxSender sender;
+  store::Retention retention;  // the cap on each seller's photos no order uses
   bot::BotFront front;
 };
 

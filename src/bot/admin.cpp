@@ -51,13 +51,18 @@ void grant(Turn& turn) {
     return;
   }
   // Keyed by the update: a redelivered /grant grants nothing more.
-  store::Ledger::post(turn.db,
-                      store::Posting{.user_id = user->id,
-                                     .delta = amount,
-                                     .reason = "grant",
-                                     .idempotency_key = "botgrant:" + std::to_string(turn.in.update_id),
-                                     .note = "by admin " + std::to_string(turn.user.tg_user_id)});
+  const auto posted = store::Ledger::post(
+      turn.db, store::Posting{.user_id = user->id,
+                              .delta = amount,
+                              .reason = "grant",
+                              .idempotency_key = "botgrant:" + std::to_string(turn.in.update_id),
+                              .note = "by admin " + std::to_string(turn.user.tg_user_id)});
   const auto balance = store::Users::find(turn.db, tg_user_id)->credits;
+  if (posted == store::PostingOutcome::kAboveLimit) {
+    turn.out.send_text(format(turn.texts.admin_grant_limit, fmt::arg("user", tg_user_id),
+                              fmt::arg("balance", balance), fmt::arg("limit", store::kMaxBalance)));
+    return;
+  }
   turn.out.send_text(format(turn.texts.admin_granted, fmt::arg("amount", amount),
                             fmt::arg("user", tg_user_id), fmt::arg("balance", balance)));
 }

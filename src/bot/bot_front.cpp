@@ -30,12 +30,14 @@ PhotoProblem problem_of(media::PhotoRejection rejection) {
 }  // namespace
 
 BotFront::BotFront(telegram::BotTransport& api, Dispatcher& dispatcher,
-                   telegram::OutboxSender& sender, net::BlockingPool& pool, std::string data_dir)
+                   telegram::OutboxSender& sender, net::BlockingPool& pool, std::string data_dir,
+                   store::Retention& retention)
     : api_(api),
       dispatcher_(dispatcher),
       sender_(sender),
       pool_(pool),
-      data_dir_(std::move(data_dir)) {}
+      data_dir_(std::move(data_dir)),
+      retention_(retention) {}
 
 asio::awaitable<void> BotFront::skip(std::int64_t update_id) {
   co_await pool_.run([&] { dispatcher_.skip(update_id); });
@@ -83,6 +85,20 @@ asio::awaitable<bool> BotFront::handle(const Incoming& in) {
   co_return true;
 }
 
+// A seller cannot fill the disk with photos never ordered: past the cap, a new photo takes the
+// place of their oldest unused one. Best effort: the photo in hand is usable either way.
+void BotFront::keep_latest_photos(std::int64_t user_id, const std::string& photo_path) {
+  try {
+    const auto removed = retention_.keep_latest_photos(user_id, photo_path);
+    if (removed.files > 0) {
+      spdlog::info("user {}: {} older photo(s) no order uses removed ({} bytes)", user_id,
+                   removed.files, removed.bytes);
+    }
+  } catch (const std::exception& error) {
+    spdlog::warn("user {}: photos over the cap not removed: {}", user_id, error.what());
+  }
+}
+
 asio::awaitable<Prepared> BotFront::prepare_photo(const Incoming& in) {
   Prepared prepared;
   if (in.file_size > kMaxDownloadBytes) {
@@ -109,6 +125,7 @@ asio::awaitable<Prepared> BotFront::prepare_photo(const Incoming& in) {
     } else {
       // Re-encoded without metadata and stored by content hash under DATA_DIR/photos.
       checked.photo_path = media::imaging().store_photo(download, data_dir_);
+      keep_latest_photos(in.user_id, checked.photo_path);
     }
     std::error_code ignored;
     std::filesystem::remove(download, ignored);

@@ -10,6 +10,7 @@
 #include "bot/dispatcher.hpp"
 #include "net/blocking_pool.hpp"
 #include "net/keyed_serializer.hpp"
+#include "store/retention.hpp"
 #include "telegram/bot_api.hpp"
 #include "telegram/outbox_sender.hpp"
 #include "telegram/update_sink.hpp"
@@ -18,8 +19,9 @@ namespace nc::bot {
 
 class BotFront final : public telegram::UpdateSink {
  public:
+  // `retention` keeps each seller's photos that no order uses to its cap.
   BotFront(telegram::BotTransport& api, Dispatcher& dispatcher, telegram::OutboxSender& sender,
-           net::BlockingPool& pool, std::string data_dir);
+           net::BlockingPool& pool, std::string data_dir, store::Retention& retention);
 
   boost::asio::awaitable<void> deliver(telegram::Update update) override;
   boost::asio::awaitable<void> skip(std::int64_t update_id) override;
@@ -31,12 +33,14 @@ class BotFront final : public telegram::UpdateSink {
  private:
   boost::asio::awaitable<bool> handle(const Incoming& in);  // false: handled before
   boost::asio::awaitable<Prepared> prepare_photo(const Incoming& in);
+  void keep_latest_photos(std::int64_t user_id, const std::string& photo_path);
 
   telegram::BotTransport& api_;
   Dispatcher& dispatcher_;
   telegram::OutboxSender& sender_;
   net::BlockingPool& pool_;
   std::string data_dir_;
+  store::Retention& retention_;
   net::KeyedSerializer per_user_;
 };
 

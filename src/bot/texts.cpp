@@ -71,6 +71,8 @@ constexpr Texts kRussian{
                    "Готово: {done}, ошибок: {failed}\nКредитов на балансах: {credits}",
     .admin_grant_usage = "Использование: /grant <tg_id> <n>",
     .admin_granted = "Начислено {amount} кр. пользователю {user}. Баланс: {balance} кр.",
+    .admin_grant_limit =
+        "Не начислено: баланс пользователя {user} ({balance} кр.) превысил бы предел {limit} кр.",
     .admin_unknown_user = "Пользователь {user} не найден: он должен сначала написать боту.",
     .status_queued = "⏳ в очереди",
     .status_working = "⚙️ в работе",
@@ -147,6 +149,8 @@ constexpr Texts kEnglish{
                    "Done: {done}, failed: {failed}\nCredits on balances: {credits}",
     .admin_grant_usage = "Usage: /grant <tg_id> <n>",
     .admin_granted = "Granted {amount} cr. to user {user}. Balance: {balance} cr.",
+    .admin_grant_limit =
+        "Not granted: the balance of user {user} ({balance} cr.) would pass the limit of {limit} cr.",
     .admin_unknown_user = "User {user} not found: they must message the bot first.",
     .status_queued = "⏳ queued",
     .status_working = "⚙️ in progress",

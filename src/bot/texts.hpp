@@ -72,6 +72,7 @@ struct Texts {
   std::string_view admin_stats;  // {users} {queued} {active} {done} {failed} {credits}
   std::string_view admin_grant_usage;
   std::string_view admin_granted;  // {amount} {user} {balance}
+  std::string_view admin_grant_limit;   // {user} {balance} {limit}
   std::string_view admin_unknown_user;  // {user}
   // Job status names for /history
   std::string_view status_queued;

@@ -9,11 +9,12 @@ constexpr const char* kInsertPosting =
     "INSERT INTO credit_ledger (user_id, delta, reason, job_id, idempotency_key, note) "
     "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id";
 
-// The balance check lives in the UPDATE itself, so concurrent postings cannot overdraw: the
-// row lock serialises them and each one re-checks the condition on the current balance.
+// The balance checks live in the UPDATE itself, so concurrent postings cannot overdraw or pass
+// the limit: the row lock serialises them and each one re-checks on the current balance. The
+// sum is taken in 64 bits so PostgreSQL's integer never overflows while checking.
 constexpr const char* kApplyDelta =
-    "UPDATE users SET credits = credits + $1, updated_at = {now} "
-    "WHERE id = $2 AND credits + $1 >= 0";
+    "UPDATE users SET credits = CAST(credits AS BIGINT) + $1, updated_at = {now} "
+    "WHERE id = $2 AND CAST(credits AS BIGINT) + $1 >= 0 AND CAST(credits AS BIGINT) + $1 <= $3";
 
 constexpr const char* kUserCredits = "SELECT credits FROM users WHERE id = $1";
 
@@ -51,6 +52,7 @@ const char* to_string(PostingOutcome outcome) {
     case PostingOutcome::kInsufficient: return "insufficient credits";
     case PostingOutcome::kNotCharged: return "job was never charged";
     case PostingOutcome::kUnknownUser: return "unknown user";
+    case PostingOutcome::kAboveLimit: return "balance limit";
   }
   return "unknown";
 }
@@ -62,17 +64,32 @@ InsufficientCredits::InsufficientCredits(std::int64_t needed_credits,
       needed(needed_credits),
       available(available_credits) {}
 
+BalanceLimitExceeded::BalanceLimitExceeded(std::int64_t posted, std::int64_t current)
+    : DbError(fmt::format("balance limit: {:+} on a balance of {} would pass {}", posted, current,
+                          kMaxBalance)),
+      delta(posted),
+      balance(current) {}
+
 PostingOutcome Ledger::post(Connection& connection, const Posting& posting) {
+  if (posting.delta > kMaxBalance || posting.delta < -kMaxBalance) {
+    return PostingOutcome::kAboveLimit;
+  }
   auto credits = connection.execute(kUserCredits, {posting.user_id});
   if (credits.empty()) return PostingOutcome::kUnknownUser;
+  // Refused before anything is written, so a caller inside a larger transaction can go on; the
+  // UPDATE checks again under the row lock against postings running at the same time.
+  if (credits.front().integer("credits") + posting.delta > kMaxBalance) {
+    return PostingOutcome::kAboveLimit;
+  }
   Value job = posting.job_id ? Value(*posting.job_id) : Value(nullptr);
   auto inserted = connection.execute(
       kInsertPosting, {posting.user_id, posting.delta, posting.reason, job,
                        posting.idempotency_key, posting.note.empty() ? Value(nullptr) : Value(posting.note)});
   if (inserted.empty()) return PostingOutcome::kAlreadyApplied;
-  auto updated = connection.execute(kApplyDelta, {posting.delta, posting.user_id});
+  auto updated = connection.execute(kApplyDelta, {posting.delta, posting.user_id, kMaxBalance});
   if (updated.affected == 0) {
     const auto available = connection.execute(kUserCredits, {posting.user_id}).front().integer("credits");
+    if (posting.delta > 0) throw BalanceLimitExceeded(posting.delta, available);
     throw InsufficientCredits(-posting.delta, available);
   }
   return PostingOutcome::kApplied;
@@ -102,6 +119,8 @@ PostingOutcome Ledger::post(const Posting& posting) {
     return database_.transaction([&](Connection& connection) { return post(connection, posting); });
   } catch (const InsufficientCredits&) {
     return PostingOutcome::kInsufficient;
+  } catch (const BalanceLimitExceeded&) {
+    return PostingOutcome::kAboveLimit;
   }
 }
 

@@ -18,7 +18,12 @@ enum class PostingOutcome {
   kInsufficient,    // the balance would go below zero; nothing changed
   kNotCharged,      // refund of a job that was never charged; nothing changed
   kUnknownUser,
+  kAboveLimit,  // the balance would pass kMaxBalance (or |delta| does); nothing changed
 };
+
+// The most credits one balance may hold: the balance column is a 32-bit integer on PostgreSQL,
+// and on SQLite a sum past 64 bits would silently turn into a float and break the audit.
+constexpr std::int64_t kMaxBalance = 2'147'483'647;
 
 const char* to_string(PostingOutcome outcome);
 
@@ -64,18 +69,26 @@ class InsufficientCredits : public DbError {
   std::int64_t available;
 };
 
+class BalanceLimitExceeded : public DbError {
+ public:
+  BalanceLimitExceeded(std::int64_t delta, std::int64_t balance);
+  std::int64_t delta;
+  std::int64_t balance;
+};
+
 class Ledger {
  public:
   explicit Ledger(Database& database) : database_(database) {}
 
   // Inside the caller's transaction. Throws InsufficientCredits (so the whole transaction rolls
-  // back) when the balance would go negative.
+  // back) when the balance would go negative, BalanceLimitExceeded when it would pass
+  // kMaxBalance; a delta that alone is out of range comes back as kAboveLimit, nothing written.
   static PostingOutcome post(Connection& connection, const Posting& posting);
   static PostingOutcome charge_job(Connection& connection, std::int64_t user_id,
                                    const std::string& job_id, std::int64_t amount);
   static PostingOutcome refund_job(Connection& connection, const std::string& job_id);
 
-  // Each in its own transaction; insufficient credits come back as an outcome.
+  // Each in its own transaction; insufficient credits and the limit come back as outcomes.
   PostingOutcome post(const Posting& posting);
   PostingOutcome grant(std::int64_t tg_user_id, std::int64_t amount, const std::string& key,
                        const std::string& note);

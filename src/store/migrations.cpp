@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace nc::store {
 namespace {
 
@@ -24,6 +26,13 @@ int current_version(Connection& connection) {
       connection.execute("SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations", {})
           .front()
           .integer("v"));
+}
+
+bool is_applied(Connection& connection, int number) {
+  return !connection
+              .execute("SELECT 1 AS x FROM schema_migrations WHERE version = $1",
+                       {std::int64_t{number}})
+              .empty();
 }
 
 }  // namespace
@@ -52,12 +61,14 @@ MigrationReport migrate(Database& database) {
     ensure_table(*connection);
     report.version_before = current_version(*connection);
     report.version_after = report.version_before;
+    // Every migration not recorded yet, also one numbered below the latest applied: branches
+    // that added 006 and 007 side by side may reach a database in either order.
     for (const auto& migration : migrations_for(database.backend())) {
-      if (migration.number <= report.version_after) continue;
+      if (is_applied(*connection, migration.number)) continue;
       connection->execute_script(pg ? "BEGIN" : "BEGIN IMMEDIATE");
       try {
         // Another process may have applied it while we waited for the lock (SQLite).
-        if (current_version(*connection) >= migration.number) {
+        if (is_applied(*connection, migration.number)) {
           connection->execute_script("ROLLBACK");
           continue;
         }
@@ -70,7 +81,7 @@ MigrationReport migrate(Database& database) {
         throw DbError(fmt::format("migration {} failed: {}", migration.name, error.what()));
       }
       report.applied.emplace_back(migration.name);
-      report.version_after = migration.number;
+      report.version_after = std::max(report.version_after, migration.number);
     }
   } catch (...) {
     if (pg) connection->execute("SELECT pg_advisory_unlock($1)", {kMigrationLockId});

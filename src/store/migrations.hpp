@@ -24,7 +24,8 @@ struct MigrationReport {
   std::vector<std::string> applied;  // names, in order
 };
 
-// Applies every pending migration, each in its own transaction. Safe to run from several
+// Applies every migration not recorded yet (also one numbered below the latest applied), each
+// in its own transaction. Safe to run from several
 // processes at once (PostgreSQL: advisory lock; SQLite: the write lock).
 MigrationReport migrate(Database& database);
 

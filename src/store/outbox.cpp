@@ -49,8 +49,6 @@ constexpr const char* kPendingCount = "SELECT COUNT(*) AS n FROM outbox WHERE se
 constexpr const char* kFirstTime =
     "INSERT INTO processed_updates (update_id) VALUES ($1) ON CONFLICT (update_id) DO NOTHING";
 
-constexpr const char* kPrune = "DELETE FROM processed_updates WHERE {age_s handled_at} > $1";
-
 PendingCall to_pending_call(const Row& row) {
   return PendingCall{.id = row.integer("id"),
                      .chat_id = row.integer("chat_id"),
@@ -131,11 +129,6 @@ std::optional<PendingCall> Outbox::unsent(std::int64_t id) {
 
 bool first_time_update(Connection& connection, std::int64_t update_id) {
   return connection.execute(kFirstTime, {update_id}).affected == 1;
-}
-
-std::int64_t prune_processed_updates(Database& database, std::chrono::hours window) {
-  return database.execute(kPrune, {static_cast<double>(std::chrono::seconds(window).count())})
-      .affected;
 }
 
 }  // namespace nc::store

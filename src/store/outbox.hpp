@@ -64,7 +64,5 @@ class Outbox {
 
 // update_id dedupe: true the first time an update is seen, in the transaction of its effects.
 bool first_time_update(Connection& connection, std::int64_t update_id);
-// Forgets handled updates older than the window (Telegram never redelivers after 24 h).
-std::int64_t prune_processed_updates(Database& database, std::chrono::hours window);
 
 }  // namespace nc::store

@@ -1,11 +1,16 @@
 // `neurocards migrate`, `admin …` and `enqueue` run as real processes against both backends.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "fakes/fake_kie.hpp"
 #include "integration/run_binary.hpp"
 #include "integration/test_database.hpp"
+#include "store/ledger.hpp"
 #include "store/users.hpp"
 
 namespace nc::store {
@@ -28,7 +33,7 @@ class AdminCliTest : public ::testing::TestWithParam<Backend> {
 TEST_P(AdminCliTest, MigrateIsUpToDateAfterStartUp) {
   auto result = run({"migrate"});
   EXPECT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_NE(result.out.find("schema version 5 (up to date)"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("schema version 7 (up to date)"), std::string::npos) << result.out;
 }
 
 TEST_P(AdminCliTest, GrantEnqueueCancelAndAudit) {
@@ -89,6 +94,58 @@ TEST_P(AdminCliTest, ClearErrorsForUnknownThings) {
   auto bad_status = run({"admin", "jobs", "--status", "lost"});
   EXPECT_EQ(bad_status.exit_code, 2);
   EXPECT_NE(bad_status.err.find("--status 'lost' is not a job status"), std::string::npos);
+}
+
+TEST_P(AdminCliTest, GrantRefusesAmountsOutOfRangeAndBalancesPastTheLimit) {
+  for (const char* amount : {"0", "1000001", "5000000000"}) {
+    auto result = run({"admin", "credits", "grant", "5001", amount, "--reason", "typo"});
+    EXPECT_EQ(result.exit_code, 2) << amount;
+    EXPECT_EQ(result.err, fmt::format("the amount {} is out of range: expected 1 to 1000000 "
+                                      "credits to add, or -1 to -1000000 to take\n",
+                                      amount));
+  }
+  auto most = run({"admin", "credits", "grant", "5001", "1000000", "--reason", "big deal"});
+  EXPECT_EQ(most.exit_code, 0) << most.err;
+  EXPECT_EQ(most.out, "+1000000 credits for 5001; balance now 1000000\n");
+
+  // Near the limit a grant that would pass it changes nothing.
+  Ledger(test_db_.db()).grant(5001, kMaxBalance - 1'000'000 - 10, "near", "");
+  auto over = run({"admin", "credits", "grant", "5001", "11", "--reason", "one too many"});
+  EXPECT_EQ(over.exit_code, 1);
+  EXPECT_EQ(over.err,
+            "cannot add 11 credits to 5001: the balance 2147483637 would pass the limit of "
+            "2147483647\n");
+  auto audit = run({"admin", "audit", "--json"});
+  EXPECT_EQ(audit.exit_code, 0) << audit.out;
+  EXPECT_EQ(json::parse(audit.out)["total_credits"], kMaxBalance - 10);
+}
+
+TEST_P(AdminCliTest, StatusShowsTheDiskUseOfDataDir) {
+  const auto data_dir =
+      std::filesystem::temp_directory_path() / ("nc-admin-status-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(data_dir);
+  std::filesystem::create_directories(data_dir / "photos");
+  std::filesystem::create_directories(data_dir / "results");
+  std::ofstream(data_dir / "photos" / "a.jpg") << std::string(1536, 'x');
+  std::ofstream(data_dir / "results" / "j.mp4") << std::string(100, 'x');
+  const std::map<std::string, std::string> env{
+      {"DATABASE_URL", test_db_.url()}, {"DATA_DIR", data_dir.string()}, {"LOG_LEVEL", "warn"}};
+  auto as_json = nc::testing::run_binary({"admin", "status", "--json"}, env);
+  ASSERT_EQ(as_json.exit_code, 0) << as_json.err;
+  const auto disk = json::parse(as_json.out)["data_dir"];
+  EXPECT_EQ(disk["path"], data_dir.string());
+  EXPECT_EQ(disk["photos"]["files"], 1);
+  EXPECT_EQ(disk["photos"]["bytes"], 1536);
+  EXPECT_EQ(disk["inputs"]["bytes"], 0);
+  EXPECT_EQ(disk["results"]["bytes"], 100);
+  EXPECT_GT(disk["free_bytes"].get<std::int64_t>(), 0);
+
+  auto text = nc::testing::run_binary({"admin", "status"}, env);
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("DATA_DIR " + data_dir.string() + "\n"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("1.5 KB"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("free on its filesystem: "), std::string::npos) << text.out;
+  std::filesystem::remove_all(data_dir);
 }
 
 TEST_P(AdminCliTest, AuditFailsWhenABalanceWasChangedBehindTheLedger) {

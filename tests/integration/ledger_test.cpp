@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <limits>
 #include <thread>
 
 #include "integration/test_database.hpp"
@@ -131,6 +132,44 @@ TEST_P(LedgerTest, AuditFindsABalanceChangedBehindTheLedger) {
   EXPECT_EQ(report.mismatches[0].credits, 7);
   EXPECT_EQ(report.mismatches[0].ledger_sum, 2);
   EXPECT_FALSE(report.ok());
+}
+
+// A balance never passes kMaxBalance (PostgreSQL's integer; on SQLite a larger sum would turn
+// into a float): such a posting changes nothing, and the audit still holds.
+TEST_P(LedgerTest, NoBalancePassesTheLimit) {
+  auto user = users_.upsert(1007, "", "ru", 0);
+  EXPECT_EQ(ledger_.grant(1007, kMaxBalance - 5, "big", ""), PostingOutcome::kApplied);
+  EXPECT_EQ(ledger_.grant(1007, 10, "over", ""), PostingOutcome::kAboveLimit);
+  EXPECT_EQ(ledger_.balance(user.id), kMaxBalance - 5);
+  EXPECT_EQ(ledger_.grant(1007, 5, "to-the-limit", ""), PostingOutcome::kApplied);
+  EXPECT_EQ(ledger_.balance(user.id), kMaxBalance);
+  EXPECT_EQ(ledger_.grant(1007, 1, "one-more", ""), PostingOutcome::kAboveLimit);
+  // Inside a larger transaction the refusal is an outcome too: the rest of it commits.
+  const auto in_transaction = db().transaction([&](Connection& c) {
+    auto outcome = Ledger::post(c, Posting{.user_id = user.id,
+                                           .delta = 1,
+                                           .reason = "grant",
+                                           .idempotency_key = "in-transaction"});
+    c.execute("UPDATE users SET username = 'still here' WHERE id = $1", {user.id});
+    return outcome;
+  });
+  EXPECT_EQ(in_transaction, PostingOutcome::kAboveLimit);
+  EXPECT_EQ(users_.find(1007)->username, "still here");
+
+  // A delta no balance could hold is refused before anything is written, either way.
+  auto other = users_.upsert(1008, "", "ru", 0);
+  EXPECT_EQ(ledger_.grant(1008, 5'000'000'000, "huge", ""), PostingOutcome::kAboveLimit);
+  EXPECT_EQ(ledger_.grant(1008, std::numeric_limits<std::int64_t>::max(), "max", ""),
+            PostingOutcome::kAboveLimit);
+  EXPECT_EQ(ledger_.grant(1008, -5'000'000'000, "huge-take", ""), PostingOutcome::kAboveLimit);
+  EXPECT_EQ(ledger_.balance(other.id), 0);
+
+  EXPECT_EQ(ledger_.recent(user.id, 10).size(), 2u);
+  EXPECT_TRUE(ledger_.recent(other.id, 10).empty());
+  const auto report = ledger_.audit();
+  EXPECT_TRUE(report.ok());
+  EXPECT_EQ(report.total_credits, kMaxBalance);
+  EXPECT_EQ(report.total_ledger, kMaxBalance);
 }
 
 NC_BOTH_BACKENDS(LedgerTest);

@@ -57,6 +57,27 @@ TEST(Config, BadValuesNameTheVariableAndWhatIsExpected) {
             "PROVIDER=kie needs KIE_API_KEY");
 }
 
+TEST(Config, RetentionDefaultsAndLimits) {
+  auto config = parse_config({}, Needs::kStoreOnly);
+  EXPECT_EQ(config.retention_days, 30);
+  EXPECT_EQ(config.file_retention_days, 7);
+  EXPECT_EQ(config.max_photos_per_user, 20);
+  config = parse_config(
+      {{"RETENTION_DAYS", "90"}, {"FILE_RETENTION_DAYS", "1"}, {"MAX_PHOTOS_PER_USER", "5"}},
+      Needs::kStoreOnly);
+  EXPECT_EQ(config.retention_days, 90);
+  EXPECT_EQ(config.file_retention_days, 1);
+  EXPECT_EQ(config.max_photos_per_user, 5);
+  EXPECT_EQ(error_of({{"RETENTION_DAYS", "0"}}, Needs::kStoreOnly),
+            "RETENTION_DAYS='0' is not valid: expected a whole number from 1 to 3650");
+  EXPECT_EQ(error_of({{"FILE_RETENTION_DAYS", "a week"}}, Needs::kStoreOnly),
+            "FILE_RETENTION_DAYS='a week' is not valid: expected a whole number from 1 to 3650");
+  EXPECT_EQ(
+      error_of({{"MAX_PHOTOS_PER_USER", "-1"}, {"RETENTION_DAYS", "4000"}}, Needs::kStoreOnly),
+      "RETENTION_DAYS='4000' is not valid: expected a whole number from 1 to 3650\n"
+      "MAX_PHOTOS_PER_USER='-1' is not valid: expected a whole number from 1 to 10000");
+}
+
 TEST(Config, SecretsAreNeverEchoed) {
   const std::string bad_token = "not-a-token-SECRET";
   auto message = error_of({{"BOT_TOKEN", bad_token}}, Needs::kBot);
