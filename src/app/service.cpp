@@ -176,35 +176,29 @@ int run_service(const Config& config, Roles roles) {
         response.file_path = (inputs_dir / name).string();
         co_return response;
       });
-  server.route(
-      "POST", "/kie/callback/",
-      [&](net::HttpServerRequest request) -> asio::awaitable<net::HttpServerResponse> {
-        const auto job_id = request.path.substr(std::string("/kie/callback/").size());
-        const auto sig = request.query.count("sig") ? request.query.at("sig") : "";
-        if (!store::is_uuid(job_id) ||
-            !providers::kie::verify_callback(job_id, sig, callback_secret)) {
-          spdlog::warn("provider callback for {} with a bad signature; ignored",
-                       job_id.substr(0, 40));
-          co_return net::HttpServerResponse::text(403, "forbidden");
-        }
-        // Only a hint: the job becomes due now and the worker asks the provider for the truth.
-        // A job whose creator was cut off before saving the task id adopts the task named here
-        // instead of creating a second one.
-        const auto hint = providers::kie::parse_callback(request.body);
-        co_await pool.run([&] {
-          store::JobQueue queue(*database);
-          if (hint.ok() && queue.adopt_task(job_id, hint.value().task_id)) {
-            spdlog::warn("job {}: adopted task {} from its callback (its creator was cut off)",
-                         job_id, hint.value().task_id);
-          }
-          database->execute(
-              "UPDATE jobs SET next_run_at = {now} WHERE id = $1 AND status = 'generating' AND "
-              "(lease_until IS NULL OR lease_until < {now})",
-              {job_id});
-          database->notify_jobs_due();
-        });
-        co_return net::HttpServerResponse::text(200, "ok");
-      });
+  server.route("POST", "/kie/callback/",
+               [&](net::HttpServerRequest request) -> asio::awaitable<net::HttpServerResponse> {
+                 const auto job_id = request.path.substr(std::string("/kie/callback/").size());
+                 const auto sig = request.query.count("sig") ? request.query.at("sig") : "";
+                 if (!store::is_uuid(job_id) ||
+                     !providers::kie::verify_callback(job_id, sig, callback_secret)) {
+                   spdlog::warn("provider callback for {} with a bad signature; ignored",
+                                job_id.substr(0, 40));
+                   co_return net::HttpServerResponse::text(403, "forbidden");
+                 }
+                 // Only a hint; it may also name the task of a job whose creator was cut off.
+                 const auto hint = providers::kie::parse_callback(request.body);
+                 std::optional<std::string> task_id;
+                 if (hint.ok()) task_id = hint.value().task_id;
+                 co_await pool.run([&] {
+                   if (store::JobQueue(*database).on_provider_callback(job_id, task_id)) {
+                     spdlog::warn(
+                         "job {}: adopted task {} from its callback (its creator was cut off)",
+                         job_id, *task_id);
+                   }
+                 });
+                 co_return net::HttpServerResponse::text(200, "ok");
+               });
   server.start();
   spdlog::info("HTTP server on {}:{}{}", config.http_host, server.port(),
                config.tls_cert.empty() ? "" : " (HTTPS)");

@@ -59,6 +59,13 @@ struct SubmitRequest {
   // Awaited after any throttle wait, just before the create goes out: the caller records that a
   // create is under way. false: nothing is sent (the job was taken over by another worker).
   std::function<boost::asio::awaitable<bool>()> about_to_send;
+
+  // What a provider awaits before its create goes out: about_to_send's answer, true without one.
+  boost::asio::awaitable<bool> may_send() const {
+    if (!about_to_send) co_return true;
+    const bool go_ahead = co_await about_to_send();
+    co_return go_ahead;
+  }
 };
 
 struct SubmitResult {

@@ -16,12 +16,12 @@ using core::JobStatus;
   "id, user_id, tg_user_id, idempotency_key, batch_id, batch_index, batch_size, kind, "    \
   "template_id, model, input_photo_path, product_info, status, attempts, next_run_at, "    \
   "lease_owner, lease_until, provider, provider_task_id, provider_input_url, result_url, " \
-  "result_path, tg_message_id, error, created_at, updated_at, finished_at, create_token"
+  "result_path, tg_message_id, error, created_at, updated_at, finished_at"
 
 // Ages the worker reads along with a claimed job (braces doubled: used in fmt::format).
-#define NC_JOB_AGES                                                                          \
+#define NC_JOB_AGES                                                                             \
   "{{age_s created_at}} AS age_s, {{age_s COALESCE(state_since, created_at)}} AS state_age_s, " \
-  "{{age_s create_started_at}} AS create_started_age_s, "                                     \
+  "{{age_s create_started_at}} AS create_started_age_s, "                                       \
   "{{age_s send_started_at}} AS send_started_age_s"
 
 constexpr const char* kInsertJob =
@@ -81,13 +81,10 @@ const std::string kRetryActive = fmt::format(
     "updated_at = {{now}} WHERE id = $1 AND status IN {}",
     kActiveStatuses);
 
-// The lease is taken away too: a worker still inside the step finds it lost and stops.
-constexpr const char* kAdoptTask =
-    "UPDATE jobs SET provider_task_id = $2, status = 'generating', state_since = {now}, "
-    "attempts = 0, next_run_at = {now}, lease_owner = NULL, lease_until = NULL, "
-    "updated_at = {now} "
-    "WHERE id = $1 AND status IN ('queued', 'submitting') AND provider_task_id IS NULL "
-    "AND create_started_at IS NOT NULL";
+// A callback only makes a generating job due now; whoever holds the job keeps it.
+constexpr const char* kCallbackDue =
+    "UPDATE jobs SET next_run_at = {now} WHERE id = $1 AND status = 'generating' AND "
+    "(lease_until IS NULL OR lease_until < {now})";
 
 const std::string kCancel = fmt::format(
     "UPDATE jobs SET status = 'cancelled', error = $2, lease_owner = NULL, lease_until = NULL, "
@@ -213,9 +210,9 @@ std::string assignments(const JobChange& change, std::vector<Value>& params) {
 bool JobQueue::update(Connection& connection, const std::string& owner, const std::string& job_id,
                       const JobChange& change) {
   std::vector<Value> params{job_id, owner};
-  const auto sql = fmt::format(
-      "UPDATE jobs SET {} WHERE id = $1 AND lease_owner = $2 AND lease_until > {{now}}",
-      assignments(change, params));
+  const auto sql =
+      fmt::format("UPDATE jobs SET {} WHERE id = $1 AND lease_owner = $2 AND lease_until > {{now}}",
+                  assignments(change, params));
   return connection.execute(sql, params).affected == 1;
 }
 
@@ -228,10 +225,25 @@ bool JobQueue::update_as_creator(Connection& connection, const std::string& job_
   return connection.execute(sql, params).affected == 1;
 }
 
-bool JobQueue::adopt_task(const std::string& job_id, const std::string& task_id) {
+bool JobQueue::on_provider_callback(const std::string& job_id,
+                                    const std::optional<std::string>& task_id) {
   if (!is_uuid(job_id)) return false;
-  const auto adopted = database_.execute(kAdoptTask, {job_id, task_id}).affected == 1;
-  if (adopted) database_.notify_jobs_due();
+  bool adopted = false;
+  if (task_id) {
+    // The lease is taken away too: a worker still inside the step finds it lost and stops.
+    const JobChange adopt{.status = JobStatus::kGenerating,
+                          .run_after = std::chrono::milliseconds(0),
+                          .provider_task_id = *task_id};
+    std::vector<Value> params{job_id};
+    const auto sql = fmt::format(
+        "UPDATE jobs SET {} WHERE id = $1 AND status IN ('queued', 'submitting') "
+        "AND provider_task_id IS NULL AND create_started_at IS NOT NULL",
+        assignments(adopt, params));
+    adopted = database_.transaction(
+        [&](Connection& connection) { return connection.execute(sql, params).affected == 1; });
+  }
+  if (!adopted) database_.execute(kCallbackDue, {job_id});
+  database_.notify_jobs_due();
   return adopted;
 }
 

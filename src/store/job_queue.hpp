@@ -49,7 +49,7 @@ struct JobChange {
   bool send_started = false;   // a sendVideo is about to go out (send_started_at = now)
   bool clear_intents = false;  // the create or send came back: its outcome is known
   bool count_attempt = false;  // attempts = attempts + 1
-  bool release_lease = true;         // false: keep the lease (the worker goes on with the job)
+  bool release_lease = true;   // false: keep the lease (the worker goes on with the job)
 };
 
 struct JobFilter {
@@ -90,10 +90,10 @@ class JobQueue {
   // when the job has a task already or another worker has since created under a new token.
   static bool update_as_creator(Connection& connection, const std::string& job_id,
                                 const std::string& create_token, const JobChange& change);
-  // A provider callback names the task of a job that has none recorded (its creator was cut off
-  // after the create): the job adopts it and is polled now. False when the job already has a
-  // task or is past submitting.
-  bool adopt_task(const std::string& job_id, const std::string& task_id);
+  // A provider callback about a job: a generating job becomes due now (the worker asks the
+  // provider for the truth). A job whose creator was cut off before saving its task id adopts
+  // the task the callback names instead of creating a second one; returns true then.
+  bool on_provider_callback(const std::string& job_id, const std::optional<std::string>& task_id);
 
   // How long until the soonest job nobody holds is due (zero when one is due already);
   // nullopt when none waits. A worker sleeps that long instead of a whole sweep period.

@@ -33,15 +33,14 @@ std::chrono::milliseconds ProviderCreates::take(const std::string& account, int 
     const std::int64_t window_ms = window.count();
     connection.execute(kForgetOld, {account, now_ms - window_ms - kKeepMs});
     const auto latest = connection.execute(kInWindow, {account, std::int64_t{max_creates}});
-    const bool room = static_cast<int>(latest.size()) < max_creates ||
-                      latest[latest.size() - 1].integer("at_ms") + window_ms <= now_ms;
-    if (room) {
+    // The oldest of the last max_creates leaves the window one window after it was taken.
+    const bool full = static_cast<int>(latest.size()) >= max_creates;
+    const auto frees_at = full ? latest[latest.size() - 1].integer("at_ms") + window_ms : now_ms;
+    if (frees_at <= now_ms) {
       connection.execute(kRecordCreate, {account, now_ms});
       return std::chrono::milliseconds(0);
     }
-    // Full: the oldest of the last max_creates leaves the window one window after it was taken.
-    const auto frees_at = latest[latest.size() - 1].integer("at_ms") + window_ms;
-    return std::chrono::milliseconds(std::max<std::int64_t>(1, frees_at - now_ms));
+    return std::chrono::milliseconds(frees_at - now_ms);
   });
 }
 

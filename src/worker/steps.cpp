@@ -32,6 +32,13 @@ namespace {
 constexpr std::int64_t kMaxResultBytes = 500LL << 20;
 constexpr int kMaxDeliveryAttempts = 10;
 
+// The provider's Retry-After when it gave one, else `otherwise`.
+std::chrono::milliseconds retry_delay(const providers::ProviderError& error,
+                                      std::chrono::milliseconds otherwise) {
+  if (!error.retry_after) return otherwise;
+  return std::chrono::duration_cast<std::chrono::milliseconds>(*error.retry_after);
+}
+
 // Telegram errors worth another sendVideo later; the others will not change by waiting.
 bool is_retryable(telegram::ApiError error) {
   return error == telegram::ApiError::kRateLimited || error == telegram::ApiError::kServer ||
@@ -124,15 +131,17 @@ asio::awaitable<void> Worker::submit(core::Job& job) {
     // records the task under its token. Creating now could make a second, billed task.
     const auto wait = std::chrono::milliseconds(
         static_cast<std::int64_t>((in_flight - *job.create_started_age_s) * 1000.0) + 1);
-    spdlog::info("job {}: a create begun {:.1f} s ago may still be in flight; asking again in {} ms",
-                 job.id, *job.create_started_age_s, wait.count());
+    spdlog::info(
+        "job {}: a create begun {:.1f} s ago may still be in flight; asking again in {} ms", job.id,
+        *job.create_started_age_s, wait.count());
     co_await retry_later(job, "waiting for a create in flight to be recorded", wait);
     co_return;
   }
   if (job.create_started_age_s) {
-    spdlog::warn("job {}: the create begun {:.0f} s ago was cut off without an answer; creating "
-                 "again (the provider may have made a task that is never used)",
-                 job.id, *job.create_started_age_s);
+    spdlog::warn(
+        "job {}: the create begun {:.0f} s ago was cut off without an answer; creating "
+        "again (the provider may have made a task that is never used)",
+        job.id, *job.create_started_age_s);
     if (on_repeated_call) on_repeated_call("create");
   }
   const auto model_id = model_of(job);
@@ -240,10 +249,7 @@ asio::awaitable<void> Worker::handle_error(core::Job& job, const providers::Prov
         co_return;
       }
       store::JobChange change = base;
-      change.run_after =
-          error.retry_after
-              ? std::chrono::duration_cast<std::chrono::milliseconds>(*error.retry_after)
-              : backoff(job.attempts);
+      change.run_after = retry_delay(error, backoff(job.attempts));
       change.count_attempt = true;
       change.error = error.message;
       spdlog::warn("job {}: {} — retry in {} ms", job.id, error.message, change.run_after->count());
@@ -254,21 +260,13 @@ asio::awaitable<void> Worker::handle_error(core::Job& job, const providers::Prov
 }
 
 asio::awaitable<void> Worker::poll(core::Job& job) {
-  if (job.age_s > static_cast<double>(options_.deadline.count())) {
-    co_await fail(job, "it took too long", "deadline passed while generating");
-    co_return;
-  }
   auto status = co_await provider_.status(model_of(job), job.provider_task_id);
   if (!status.error.ok() && status.state != providers::TaskState::kFailed) {
     if (status.error.kind == ErrorClass::kTransient) {
       // The task runs on at the provider whatever its status endpoint says now: ask again at
       // the next regular poll, until the job's deadline.
       store::JobChange change;
-      change.run_after = poll_interval(job);
-      if (status.error.retry_after) {
-        change.run_after =
-            std::chrono::duration_cast<std::chrono::milliseconds>(*status.error.retry_after);
-      }
+      change.run_after = retry_delay(status.error, poll_interval(job));
       change.count_attempt = true;
       change.error = status.error.message;
       co_await write(job, change);
@@ -362,9 +360,10 @@ asio::awaitable<void> Worker::deliver(core::Job& job) {
   const auto language = user ? user->language : "ru";
   const auto caption = messages_.ready_caption(language, job.batch_index, job.batch_size);
   if (job.send_started_age_s) {
-    spdlog::warn("job {}: the sendVideo begun {:.0f} s ago was cut off without an answer; "
-                 "sending again (the seller may get the video twice)",
-                 job.id, *job.send_started_age_s);
+    spdlog::warn(
+        "job {}: the sendVideo begun {:.0f} s ago was cut off without an answer; "
+        "sending again (the seller may get the video twice)",
+        job.id, *job.send_started_age_s);
     if (on_repeated_call) on_repeated_call("send");
   }
   store::JobChange intent;

@@ -264,9 +264,11 @@ asio::awaitable<bool> Worker::within_deadline(core::Job& job) {
     co_await fail(job, "the finished video could not be delivered", "delivery deadline passed");
     co_return false;
   }
-  // A task already at the provider is still polled once: it may have finished in time.
-  if (job.age_s <= deadline || job.status == JobStatus::kGenerating) co_return true;
-  co_await fail(job, "it took too long", "deadline passed before the video was made");
+  if (job.age_s <= deadline) co_return true;
+  const auto detail = job.status == JobStatus::kGenerating
+                          ? "deadline passed while generating"
+                          : "deadline passed before the video was made";
+  co_await fail(job, "it took too long", detail);
   co_return false;
 }
 

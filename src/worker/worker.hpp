@@ -11,9 +11,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
-#include <map>
 #include <string>
 #include <thread>
 #include <vector>
@@ -37,7 +37,7 @@ struct WorkerOptions {
   std::string owner;
   int concurrency = 64;
   std::chrono::seconds lease{30};          // renewed every 10 s; after a crash others take over
-  std::chrono::seconds deadline{20 * 60};  // a job not delivered by then fails and is refunded
+  std::chrono::seconds deadline{20 * 60};  // a video not made by then fails and is refunded
   std::string data_dir = "data";
   std::string public_base_url;  // set: inputs are signed links to us, callbacks come to us
   std::string link_secret;      // signs /files links

@@ -19,6 +19,7 @@
 #include "fakes/fake_kie.hpp"
 #include "integration/run_binary.hpp"
 #include "integration/test_database.hpp"
+#include "integration/worker_env.hpp"
 #include "store/job_queue.hpp"
 #include "store/ledger.hpp"
 #include "store/users.hpp"
@@ -48,40 +49,23 @@ struct WorkerSlot {
 
 class CrashLoopTest : public ::testing::TestWithParam<store::Backend> {
  protected:
-  CrashLoopTest() : db_(GetParam()), kie_(kie_options()) {
+  CrashLoopTest() : db_(GetParam()), kie_(kie_serving_video(dir_.file("result.mp4"))) {
     telegram_.start();
     kie_.start();
     photo_ = dir_.file("product.jpg");
     media::testing::gradient(1200, 900).write_to_file(photo_.c_str());
   }
 
-  fakes::FakeKieOptions kie_options() {
-    fakes::FakeKieOptions options;
-    const auto video = dir_.file("result.mp4");
-    media::testing::write_vertical_video(video);
-    options.default_video = video;
-    return options;
-  }
-
   void start(WorkerSlot& slot, int index) {
     const auto name = "w" + std::to_string(index) + "-" + std::to_string(slot.incarnation++);
-    const std::map<std::string, std::string> settings{
-        {"BOT_TOKEN", telegram_.token()},
-        {"TELEGRAM_API_URL", telegram_.base_url()},
-        {"DATABASE_URL", db_.url()},
-        {"DATA_DIR", dir_.file("data-w" + std::to_string(index))},
-        {"HTTP_HOST", "127.0.0.1"},
-        {"HTTP_PORT", std::to_string(slot.port)},
-        {"PUBLIC_BASE_URL", "http://127.0.0.1:" + std::to_string(slot.port)},
-        {"PROVIDER", "kie"},
-        {"KIE_API_KEY", kie_.api_key()},
-        {"KIE_API_URL", kie_.base_url()},
-        {"KIE_UPLOAD_URL", kie_.base_url()},
-        {"JOB_LEASE_SECONDS", "3"},
-        {"LOG_LEVEL", "debug"}};
+    auto settings =
+        worker_env(telegram_, kie_, db_.url(), dir_.file("data-w" + std::to_string(index)));
+    settings["HTTP_PORT"] = std::to_string(slot.port);
+    settings["PUBLIC_BASE_URL"] = "http://127.0.0.1:" + std::to_string(slot.port);
+    settings["JOB_LEASE_SECONDS"] = "3";
     slot.logs.push_back(dir_.file(name + ".log"));
-    slot.process = std::make_unique<BackgroundProcess>(std::vector<std::string>{"worker"},
-                                                       settings, slot.logs.back());
+    slot.process = std::make_unique<BackgroundProcess>(std::vector<std::string>{"worker"}, settings,
+                                                       slot.logs.back());
   }
 
   std::vector<core::Job> all_jobs() {
@@ -117,11 +101,11 @@ TEST_P(CrashLoopTest, JobsDrainAndMoneyHoldsWhileWorkersAreKilledEveryFewSeconds
     const auto seller = kFirstSeller + i;
     store::Users(db_.db()).upsert(seller, "seller", "ru", 0);
     store::Ledger(db_.db()).grant(seller, kJobsPerSeller, "grant:" + std::to_string(seller), "");
-    auto ordered = run_binary({"enqueue", "--user", std::to_string(seller), "--photo", photo_,
-                               "--text", "Кружка " + std::to_string(i), "--count",
-                               std::to_string(kJobsPerSeller), "--model",
-                               "kling-2.6/image-to-video", "--charge"},
-                              {{"DATABASE_URL", db_.url()}});
+    auto ordered =
+        run_binary({"enqueue", "--user", std::to_string(seller), "--photo", photo_, "--text",
+                    "Кружка " + std::to_string(i), "--count", std::to_string(kJobsPerSeller),
+                    "--model", "kling-2.6/image-to-video", "--charge"},
+                   {{"DATABASE_URL", db_.url()}});
     ASSERT_EQ(ordered.exit_code, 0) << ordered.err;
   }
   // Tasks take a few seconds; the provider and Telegram fail now and then, and some creates
@@ -170,11 +154,12 @@ TEST_P(CrashLoopTest, JobsDrainAndMoneyHoldsWhileWorkersAreKilledEveryFewSeconds
   int done = 0, failed = 0, repeated_creates = 0, repeated_sends = 0, sent_twice = 0;
   std::map<std::int64_t, std::multiset<std::string>> captions_by_chat;
   for (const auto& call : telegram_.calls("sendVideo")) {
-    if (call.status == 200 && call.chat_id) captions_by_chat[*call.chat_id].insert(call.params.value("caption", ""));
+    if (call.status == 200 && call.chat_id)
+      captions_by_chat[*call.chat_id].insert(call.params.value("caption", ""));
   }
   for (const auto& job : jobs) {
-    SCOPED_TRACE("job " + job.id + " (" + std::string(core::to_string(job.status)) + "): " +
-                 job.error);
+    SCOPED_TRACE("job " + job.id + " (" + std::string(core::to_string(job.status)) +
+                 "): " + job.error);
     const bool create_cut_off =
         logs.find("job " + job.id + ": the create begun") != std::string::npos;
     const bool send_cut_off =
@@ -194,8 +179,9 @@ TEST_P(CrashLoopTest, JobsDrainAndMoneyHoldsWhileWorkersAreKilledEveryFewSeconds
     } else {
       ++failed;
       EXPECT_EQ(job.status, core::JobStatus::kFailed);
-      const auto refunds = db_.db().execute(
-          "SELECT 1 AS refunded FROM credit_ledger WHERE idempotency_key = $1", {"refund:" + job.id});
+      const auto refunds =
+          db_.db().execute("SELECT 1 AS refunded FROM credit_ledger WHERE idempotency_key = $1",
+                           {"refund:" + job.id});
       EXPECT_EQ(refunds.size(), 1u) << "a failed job is refunded once";
     }
   }
@@ -209,8 +195,8 @@ TEST_P(CrashLoopTest, JobsDrainAndMoneyHoldsWhileWorkersAreKilledEveryFewSeconds
   std::cout << "crash loop: " << jobs.size() << " jobs, " << kills << " kills, drained in "
             << std::chrono::duration_cast<std::chrono::seconds>(drain_time).count() << " s; "
             << kie_.create_count() << " provider tasks (" << repeated_creates
-            << " creates made again after a kill inside the call), " << done << " done, "
-            << failed << " failed and refunded, " << repeated_sends
+            << " creates made again after a kill inside the call), " << done << " done, " << failed
+            << " failed and refunded, " << repeated_sends
             << " sendVideo made again after a kill inside the call, " << sent_twice
             << " videos a seller got twice" << std::endl;
 }

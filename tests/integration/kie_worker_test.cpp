@@ -12,6 +12,7 @@
 #include "fakes/http_client.hpp"
 #include "integration/run_binary.hpp"
 #include "integration/test_database.hpp"
+#include "integration/worker_env.hpp"
 #include "providers/media/probe.hpp"
 #include "store/job_queue.hpp"
 #include "store/ledger.hpp"
@@ -26,7 +27,7 @@ constexpr std::int64_t kSeller = 5150;
 
 class KieWorkerTest : public ::testing::TestWithParam<store::Backend> {
  protected:
-  KieWorkerTest() : db_(GetParam()), kie_(kie_options()) {
+  KieWorkerTest() : db_(GetParam()), kie_(kie_serving_video(dir_.file("result.mp4"))) {
     telegram_.start();
     kie_.start();
     photo_ = dir_.file("product.jpg");
@@ -35,33 +36,15 @@ class KieWorkerTest : public ::testing::TestWithParam<store::Backend> {
     store::Ledger(db_.db()).grant(kSeller, 5, "grant:5", "");
   }
 
-  fakes::FakeKieOptions kie_options() {
-    fakes::FakeKieOptions options;
-    video_ = dir_.file("result.mp4");
-    media::testing::write_vertical_video(video_);
-    options.default_video = video_;
-    return options;
-  }
-
   std::map<std::string, std::string> env() {
-    return {{"BOT_TOKEN", telegram_.token()},
-            {"TELEGRAM_API_URL", telegram_.base_url()},
-            {"DATABASE_URL", db_.url()},
-            {"DATA_DIR", dir_.file("data")},
-            {"HTTP_HOST", "127.0.0.1"},
-            {"HTTP_PORT", std::to_string(free_port())},
-            {"PROVIDER", "kie"},
-            {"KIE_API_KEY", fakes::FakeKieOptions().api_key},
-            {"KIE_API_URL", kie_.base_url()},
-            {"KIE_UPLOAD_URL", kie_.base_url()},
-            {"LOG_LEVEL", "debug"}};
+    return worker_env(telegram_, kie_, db_.url(), dir_.file("data"));
   }
 
   void enqueue(int count, const std::string& model) {
-    auto result = run_binary({"enqueue", "--user", std::to_string(kSeller), "--photo", photo_,
-                              "--text", "Кружка", "--count", std::to_string(count), "--model",
-                              model, "--charge"},
-                             {{"DATABASE_URL", db_.url()}});
+    auto result =
+        run_binary({"enqueue", "--user", std::to_string(kSeller), "--photo", photo_, "--text",
+                    "Кружка", "--count", std::to_string(count), "--model", model, "--charge"},
+                   {{"DATABASE_URL", db_.url()}});
     ASSERT_EQ(result.exit_code, 0) << result.err;
   }
 
@@ -86,7 +69,6 @@ class KieWorkerTest : public ::testing::TestWithParam<store::Backend> {
   TestDatabase db_;
   media::testing::TempDir dir_;
   std::string photo_;
-  std::string video_;
   fakes::FakeBotApi telegram_;
   fakes::FakeKie kie_;
 };
@@ -104,7 +86,8 @@ TEST_P(KieWorkerTest, KilledWorkerNeverCreatesATaskTwice) {
   ASSERT_TRUE(eventually([&] { return all_jobs_are(core::JobStatus::kDone); }, 20s));
   EXPECT_EQ(kie_.create_count(), 5u);  // the new worker resumed polling, never re-created
   std::set<std::string> captions;
-  for (const auto& call : telegram_.calls("sendVideo")) captions.insert(call.params.value("caption", ""));
+  for (const auto& call : telegram_.calls("sendVideo"))
+    captions.insert(call.params.value("caption", ""));
   EXPECT_EQ(captions.size(), 5u);
   EXPECT_EQ(telegram_.call_count("sendVideo"), 5u);
   // Kling follows the input image: what we uploaded was reframed to 9:16 first.
@@ -112,7 +95,8 @@ TEST_P(KieWorkerTest, KilledWorkerNeverCreatesATaskTwice) {
     auto image = vips::VImage::new_from_file(file.path().c_str());
     EXPECT_EQ(image.width() * 16, image.height() * 9) << file.path();
   }
-  for (const auto& task : kie_.created_tasks()) EXPECT_FALSE(task.body.contains("aspect_ratio"));
+  for (const auto& task : kie_.created_tasks())
+    EXPECT_FALSE(task.body.contains("aspect_ratio"));
   EXPECT_EQ(store::Users(db_.db()).find(kSeller)->credits, 0);
   EXPECT_TRUE(store::Ledger(db_.db()).audit().ok());
   EXPECT_EQ(second->terminate(), 0);

@@ -12,6 +12,7 @@
 #include "fakes/fake_kie.hpp"
 #include "integration/run_binary.hpp"
 #include "integration/test_database.hpp"
+#include "integration/worker_env.hpp"
 #include "store/job_queue.hpp"
 #include "store/ledger.hpp"
 #include "store/users.hpp"
@@ -27,7 +28,7 @@ constexpr const char* kMarketModel = "kling-2.6/image-to-video";
 
 class MoneyUnderFaultsTest : public ::testing::TestWithParam<store::Backend> {
  protected:
-  MoneyUnderFaultsTest() : db_(GetParam()), kie_(kie_options()) {
+  MoneyUnderFaultsTest() : db_(GetParam()), kie_(kie_serving_video(dir_.file("result.mp4"))) {
     telegram_.start();
     kie_.start();
     photo_ = dir_.file("product.jpg");
@@ -36,28 +37,9 @@ class MoneyUnderFaultsTest : public ::testing::TestWithParam<store::Backend> {
     store::Ledger(db_.db()).grant(kSeller, 5, "grant:5", "");
   }
 
-  fakes::FakeKieOptions kie_options() {
-    fakes::FakeKieOptions options;
-    const auto video = dir_.file("result.mp4");
-    media::testing::write_vertical_video(video);
-    options.default_video = video;
-    return options;
-  }
-
   std::unique_ptr<BackgroundProcess> worker(const std::string& log,
                                             const std::map<std::string, std::string>& extra = {}) {
-    std::map<std::string, std::string> settings{
-        {"BOT_TOKEN", telegram_.token()},
-        {"TELEGRAM_API_URL", telegram_.base_url()},
-        {"DATABASE_URL", db_.url()},
-        {"DATA_DIR", dir_.file("data")},
-        {"HTTP_HOST", "127.0.0.1"},
-        {"HTTP_PORT", std::to_string(free_port())},
-        {"PROVIDER", "kie"},
-        {"KIE_API_KEY", kie_.api_key()},
-        {"KIE_API_URL", kie_.base_url()},
-        {"KIE_UPLOAD_URL", kie_.base_url()},
-        {"LOG_LEVEL", "debug"}};
+    auto settings = worker_env(telegram_, kie_, db_.url(), dir_.file("data"));
     for (const auto& [name, value] : extra)
       settings[name] = value;
     return std::make_unique<BackgroundProcess>(std::vector<std::string>{"worker"}, settings,
@@ -65,10 +47,10 @@ class MoneyUnderFaultsTest : public ::testing::TestWithParam<store::Backend> {
   }
 
   void enqueue(int count) {
-    auto result = run_binary({"enqueue", "--user", std::to_string(kSeller), "--photo", photo_,
-                              "--text", "Кружка", "--count", std::to_string(count), "--model",
-                              kMarketModel, "--charge"},
-                             {{"DATABASE_URL", db_.url()}});
+    auto result = run_binary(
+        {"enqueue", "--user", std::to_string(kSeller), "--photo", photo_, "--text", "Кружка",
+         "--count", std::to_string(count), "--model", kMarketModel, "--charge"},
+        {{"DATABASE_URL", db_.url()}});
     ASSERT_EQ(result.exit_code, 0) << result.err;
   }
 
@@ -172,14 +154,15 @@ TEST_P(MoneyUnderFaultsTest, ACreateCutOffByAKillIsAdoptedFromTheCallbackNotMade
   kie_.set_default_script(quick);
   kie_.delay_next(fakes::KieEndpoint::kMarketCreate, 1, 3s);  // the task is made after the kill
   const auto port = std::to_string(free_port());
-  const std::map<std::string, std::string> settings{
-      {"HTTP_PORT", port}, {"PUBLIC_BASE_URL", "http://127.0.0.1:" + port},
-      {"JOB_LEASE_SECONDS", "3"}};
+  const std::map<std::string, std::string> settings{{"HTTP_PORT", port},
+                                                    {"PUBLIC_BASE_URL", "http://127.0.0.1:" + port},
+                                                    {"JOB_LEASE_SECONDS", "3"}};
   enqueue(1);
   auto first = worker("first.log", settings);
   ASSERT_TRUE(eventually(
       [&] {
-        return !db_.db().execute("SELECT 1 AS begun FROM jobs WHERE create_started_at IS NOT NULL")
+        return !db_.db()
+                    .execute("SELECT 1 AS begun FROM jobs WHERE create_started_at IS NOT NULL")
                     .empty();
       },
       60s))

@@ -181,13 +181,11 @@ asio::awaitable<SubmitResult> KieProvider::submit(const SubmitRequest& request) 
   http_request.body = body.dump();
 
   co_await throttle_.acquire();
-  if (request.about_to_send) {
-    const bool go_ahead = co_await request.about_to_send();
-    if (!go_ahead) {
-      result.error = local_error(ErrorClass::kTransient, "not sent: the job was taken over",
-                                 std::string(kReasonBusy));
-      co_return result;
-    }
+  const bool go_ahead = co_await request.may_send();
+  if (!go_ahead) {
+    result.error = local_error(ErrorClass::kTransient, "not sent: the job was taken over",
+                               std::string(kReasonBusy));
+    co_return result;
   }
   auto reply = co_await exchange(std::move(http_request), KieCall::kCreate);
   if (!reply.error.ok()) {

@@ -65,13 +65,11 @@ asio::awaitable<SubmitResult> LocalProvider::submit(const SubmitRequest& request
                              "the product photo is no longer available");
     co_return result;
   }
-  if (request.about_to_send) {
-    const bool go_ahead = co_await request.about_to_send();
-    if (!go_ahead) {
-      result.error.kind = ErrorClass::kTransient;
-      result.error.message = "not started: the job was taken over";
-      co_return result;
-    }
+  const bool go_ahead = co_await request.may_send();
+  if (!go_ahead) {
+    result.error.kind = ErrorClass::kTransient;
+    result.error.message = "not started: the job was taken over";
+    co_return result;
   }
   std::ofstream(request_path(result.task_id)) << nlohmann::json{
       {"photo", photo},
