@@ -11,7 +11,7 @@
 #include <thread>
 
 #include "fakes/http_client.hpp"
-#include "providers/media/process.hpp"
+#include "media/process.hpp"
 #include "store/job_queue.hpp"
 #include "store/ledger.hpp"
 #include "store/migrations.hpp"

@@ -9,10 +9,13 @@
 #include <nlohmann/json.hpp>
 
 #include "app/build_info.hpp"
+#include "app/wiring.hpp"
 #include "core/models.hpp"
+#include "imaging/imaging.hpp"
+#include "net/blocking_pool.hpp"
 #include "net/http_client.hpp"
-#include "providers/kie/create_throttle.hpp"
-#include "providers/kie/kie_client.hpp"
+#include "providers/create_throttle.hpp"
+#include "providers/factory.hpp"
 
 namespace nc::app {
 
@@ -25,13 +28,14 @@ int print_provider_balance(const Config& config, bool as_json) {
   boost::asio::io_context io(1);
   const auto user_agent = std::string("NeuroCards/") + kVersion;
   net::HttpClient http(io, net::HttpClientOptions{.user_agent = user_agent});
-  providers::kie::LocalCreateThrottle unused_for_reads;
-  providers::kie::KieProvider kie(http, core::ModelRegistry::defaults(), unused_for_reads,
-                                  providers::kie::KieOptions{.api_base = config.kie_api_url,
-                                                             .upload_base = config.kie_upload_url,
-                                                             .api_key = config.kie_api_key,
-                                                             .user_agent = user_agent});
-  auto balance = boost::asio::co_spawn(io, kie.account_balance(), boost::asio::use_future);
+  net::BlockingPool pool(1);
+  const media::Imaging imaging;
+  const auto models = core::ModelRegistry::defaults();
+  providers::LocalCreateThrottle unused_for_reads;
+  auto settings = provider_settings(config, "");
+  settings.kind = "kie";
+  auto kie = providers::make_provider(io, pool, http, models, imaging, unused_for_reads, settings);
+  auto balance = boost::asio::co_spawn(io, kie->account_balance(), boost::asio::use_future);
   io.run();
   const auto credits = balance.get();
   if (!credits) {

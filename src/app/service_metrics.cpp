@@ -3,8 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include "app/build_info.hpp"
-#include "providers/kie/kie_client.hpp"
-#include "providers/local/local_provider.hpp"
 
 namespace nc::app {
 namespace {
@@ -14,24 +12,6 @@ namespace asio = boost::asio;
 // From a local render of a few seconds to the 20-minute deadline and beyond.
 std::vector<double> job_seconds_buckets() {
   return {5, 15, 30, 60, 120, 180, 300, 600, 900, 1200, 1800, 3600};
-}
-
-std::string_view kie_endpoint(providers::kie::KieCall call) {
-  switch (call) {
-    case providers::kie::KieCall::kCreate:
-      return "create";
-    case providers::kie::KieCall::kStatus:
-      return "status";
-    case providers::kie::KieCall::kUpload:
-      return "upload";
-    case providers::kie::KieCall::kBalance:
-      return "balance";
-  }
-  return "other";
-}
-
-std::string_view provider_result(providers::ErrorClass result) {
-  return result == providers::ErrorClass::kNone ? "ok" : providers::to_string(result);
 }
 
 std::string_view ok_or_failed(bool ok) {
@@ -128,32 +108,27 @@ void ServiceMetrics::watch(telegram::OutboxSender& sender) {
 void ServiceMetrics::watch(worker::Worker& worker) {
   registry_.gauge_callback("nc_jobs_in_flight", "Jobs this worker is stepping right now",
                            [&worker] { return static_cast<double>(worker.in_flight()); });
-  worker.on_transition = [this](core::JobStatus status, double seconds) {
+  worker.events.on_transition = [this](core::JobStatus status, double seconds) {
     if (status == core::JobStatus::kDone || status == core::JobStatus::kFailed) {
       job_seconds_.with({core::to_string(status)}).observe(seconds);
     }
   };
-  worker.on_credits = [this](std::string_view what, std::int64_t credits) {
+  worker.events.on_credits = [this](std::string_view what, std::int64_t credits) {
     if (what == "refunded") credits_refunded_.inc(static_cast<double>(credits));
     if (what == "charged") credits_charged_.inc(static_cast<double>(credits));
   };
-  worker.on_result_download = [this](bool ok) {
+  worker.events.on_result_download = [this](bool ok) {
     provider_calls_.with({"download", ok_or_failed(ok)}).inc();
   };
-  worker.on_repeated_call = [this](std::string_view call) { repeated_calls_.with({call}).inc(); };
+  worker.events.on_repeated_call = [this](std::string_view call) {
+    repeated_calls_.with({call}).inc();
+  };
 }
 
 void ServiceMetrics::watch(providers::Provider& provider) {
-  // The hooks are the concrete providers' own; which one runs is configuration.
-  if (auto* kie = dynamic_cast<providers::kie::KieProvider*>(&provider)) {
-    kie->on_call = [this](providers::kie::KieCall call, providers::ErrorClass result) {
-      provider_calls_.with({kie_endpoint(call), provider_result(result)}).inc();
-    };
-  } else if (auto* local = dynamic_cast<providers::LocalProvider*>(&provider)) {
-    local->on_render = [this](bool ok) {
-      provider_calls_.with({"render", ok_or_failed(ok)}).inc();
-    };
-  }
+  provider.on_exchange = [this](std::string_view call, std::string_view result) {
+    provider_calls_.with({call, result}).inc();
+  };
 }
 
 void ServiceMetrics::update_received(std::string_view type) {
@@ -167,24 +142,14 @@ void ServiceMetrics::set_queue(const store::QueueStats& stats) {
   oldest_queued_.set(stats.oldest_queued_age_s.value_or(0));
 }
 
-net::HttpHandler ServiceMetrics::scrape_handler(store::Database& database,
-                                                net::BlockingPool& pool) {
-  return [this, &database, &pool](net::HttpServerRequest) { return scrape(database, pool); };
-}
-
-asio::awaitable<net::HttpServerResponse> ServiceMetrics::scrape(store::Database& database,
-                                                                net::BlockingPool& pool) {
+asio::awaitable<void> ServiceMetrics::refresh_queue(store::Database& database,
+                                                    net::BlockingPool& pool) {
   try {
     auto stats = co_await pool.run([&] { return store::JobQueue(database).stats(); });
     set_queue(stats);
   } catch (const std::exception& error) {
-    // The queue gauges keep their last values; /readyz reports the store.
     spdlog::warn("metrics: the job queue could not be read: {}", error.what());
   }
-  net::HttpServerResponse response;
-  response.content_type = obs::Registry::kContentType;
-  response.body = registry_.render();
-  co_return response;
 }
 
 asio::awaitable<void> CountingSink::deliver(telegram::Update update) {

@@ -8,7 +8,6 @@
 #include "bot/bot_front.hpp"
 #include "bot/dispatcher.hpp"
 #include "net/blocking_pool.hpp"
-#include "net/http_server.hpp"
 #include "obs/metrics.hpp"
 #include "providers/provider.hpp"
 #include "store/job_queue.hpp"
@@ -36,13 +35,11 @@ class ServiceMetrics {
   // The store's view, the same from every instance: read at each scrape.
   void set_queue(const store::QueueStats& stats);
 
-  // GET /metrics: reads the queue from the store, then renders every family.
-  net::HttpHandler scrape_handler(store::Database& database, net::BlockingPool& pool);
+  // Before each scrape: reads the queue's gauges from the store (they keep their last values
+  // when it cannot be read; /readyz reports the store).
+  boost::asio::awaitable<void> refresh_queue(store::Database& database, net::BlockingPool& pool);
 
  private:
-  boost::asio::awaitable<net::HttpServerResponse> scrape(store::Database& database,
-                                                         net::BlockingPool& pool);
-
   obs::Registry& registry_;
   obs::Family<obs::Counter>& updates_received_;
   obs::Family<obs::Counter>& updates_handled_;

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "app/build_info.hpp"
 #include "store/migrations.hpp"
 
 namespace nc::app {
@@ -32,8 +33,9 @@ std::unique_ptr<store::Database> open_migrated_store(const Config& config) {
 
 Conversation::Conversation(boost::asio::io_context& io, telegram::BotTransport& telegram,
                            store::Database& database, net::BlockingPool& pool,
-                           const core::TemplateCatalog& catalog, const core::ModelRegistry& models,
-                           const Config& config, const std::string& owner)
+                           const media::Imaging& imaging, const core::TemplateCatalog& catalog,
+                           const core::ModelRegistry& models, const Config& config,
+                           const std::string& owner)
     : router(bot::BotDeps{catalog, models,
                           bot::BotSettings{.admin_ids = config.admin_ids,
                                            .start_credits = config.start_credits,
@@ -41,7 +43,7 @@ Conversation::Conversation(boost::asio::io_context& io, telegram::BotTransport& 
       dispatcher(database, router, owner),
       sender(io, telegram, database, pool, owner),
       retention(database, config.data_dir, retention_policy(config)),
-      front(telegram, dispatcher, sender, pool, config.data_dir, retention) {}
+      front(telegram, dispatcher, sender, pool, imaging, config.data_dir, retention) {}
 
 store::RetentionPolicy retention_policy(const Config& config) {
   return store::RetentionPolicy{.records = std::chrono::hours(24 * config.retention_days),
@@ -50,22 +52,31 @@ store::RetentionPolicy retention_policy(const Config& config) {
 }
 
 worker::WorkerOptions worker_options(const Config& config, const std::string& owner,
-                                     const std::string& link_secret,
-                                     const std::string& callback_secret) {
-  return worker::WorkerOptions{.owner = owner,
-                               .concurrency = config.worker_concurrency,
-                               .lease = std::chrono::seconds(config.job_lease_seconds),
-                               .deadline = std::chrono::minutes(config.job_deadline_minutes),
-                               .data_dir = config.data_dir,
-                               .public_base_url = config.public_base_url,
-                               .link_secret = link_secret,
-                               .callback_secret = callback_secret,
-                               .default_model = config.video_model,
-                               .admin_ids = config.admin_ids,
-                               .delivery_deadline =
-                                   std::chrono::minutes(config.delivery_deadline_minutes),
-                               .operator_pause =
-                                   std::chrono::seconds(config.operator_pause_seconds)};
+                                     const std::string& link_secret) {
+  return worker::WorkerOptions{
+      .owner = owner,
+      .concurrency = config.worker_concurrency,
+      .lease = std::chrono::seconds(config.job_lease_seconds),
+      .deadline = std::chrono::minutes(config.job_deadline_minutes),
+      .data_dir = config.data_dir,
+      .public_base_url = config.public_base_url,
+      .link_secret = link_secret,
+      .default_model = config.video_model,
+      .admin_ids = config.admin_ids,
+      .delivery_deadline = std::chrono::minutes(config.delivery_deadline_minutes),
+      .operator_pause = std::chrono::seconds(config.operator_pause_seconds)};
+}
+
+providers::ProviderSettings provider_settings(const Config& config,
+                                              const std::string& callback_secret) {
+  return providers::ProviderSettings{.kind = config.provider,
+                                     .kie_api_url = config.kie_api_url,
+                                     .kie_upload_url = config.kie_upload_url,
+                                     .kie_api_key = config.kie_api_key,
+                                     .user_agent = std::string("NeuroCards/") + kVersion,
+                                     .public_base_url = config.public_base_url,
+                                     .callback_secret = callback_secret,
+                                     .data_dir = config.data_dir};
 }
 
 }  // namespace nc::app

@@ -12,7 +12,9 @@
 #include "bot/router.hpp"
 #include "core/models.hpp"
 #include "core/templates.hpp"
+#include "imaging/imaging.hpp"
 #include "net/blocking_pool.hpp"
+#include "providers/factory.hpp"
 #include "store/database.hpp"
 #include "store/retention.hpp"
 #include "telegram/bot_api.hpp"
@@ -33,7 +35,7 @@ store::RetentionPolicy retention_policy(const Config& config);
 // The conversation: updates go into `front`, replies leave through `sender`.
 struct Conversation {
   Conversation(boost::asio::io_context& io, telegram::BotTransport& telegram,
-               store::Database& database, net::BlockingPool& pool,
+               store::Database& database, net::BlockingPool& pool, const media::Imaging& imaging,
                const core::TemplateCatalog& catalog, const core::ModelRegistry& models,
                const Config& config, const std::string& owner);
 
@@ -44,9 +46,12 @@ struct Conversation {
   bot::BotFront front;
 };
 
-// The secrets are empty where nothing is signed (no public address, the local provider).
+// PROVIDER and its settings; the callback secret signs the URLs a provider calls us back at.
+providers::ProviderSettings provider_settings(const Config& config,
+                                              const std::string& callback_secret);
+
+// The link secret is empty where nothing is signed (no public address, the local provider).
 worker::WorkerOptions worker_options(const Config& config, const std::string& owner,
-                                     const std::string& link_secret,
-                                     const std::string& callback_secret);
+                                     const std::string& link_secret);
 
 }  // namespace nc::app

@@ -5,7 +5,6 @@
 #include <filesystem>
 
 #include "bot/from_update.hpp"
-#include "providers/media/imaging.hpp"
 
 namespace nc::bot {
 namespace {
@@ -30,12 +29,13 @@ PhotoProblem problem_of(media::PhotoRejection rejection) {
 }  // namespace
 
 BotFront::BotFront(telegram::BotTransport& api, Dispatcher& dispatcher,
-                   telegram::OutboxSender& sender, net::BlockingPool& pool, std::string data_dir,
-                   store::Retention& retention)
+                   telegram::OutboxSender& sender, net::BlockingPool& pool,
+                   const media::Imaging& imaging, std::string data_dir, store::Retention& retention)
     : api_(api),
       dispatcher_(dispatcher),
       sender_(sender),
       pool_(pool),
+      imaging_(imaging),
       data_dir_(std::move(data_dir)),
       retention_(retention) {}
 
@@ -119,12 +119,12 @@ asio::awaitable<Prepared> BotFront::prepare_photo(const Incoming& in) {
   }
   prepared = co_await pool_.run([&] {
     Prepared checked;
-    const auto check = media::imaging().check_photo(download);
+    const auto check = imaging_.check_photo(download);
     if (!check.ok()) {
       checked.photo_problem = problem_of(check.rejection);
     } else {
       // Re-encoded without metadata and stored by content hash under DATA_DIR/photos.
-      checked.photo_path = media::imaging().store_photo(download, data_dir_);
+      checked.photo_path = imaging_.store_photo(download, data_dir_);
       keep_latest_photos(in.user_id, checked.photo_path);
     }
     std::error_code ignored;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "bot/dispatcher.hpp"
+#include "imaging/imaging.hpp"
 #include "net/blocking_pool.hpp"
 #include "net/keyed_serializer.hpp"
 #include "store/retention.hpp"
@@ -21,7 +22,8 @@ class BotFront final : public telegram::UpdateSink {
  public:
   // `retention` keeps each seller's photos that no order uses to its cap.
   BotFront(telegram::BotTransport& api, Dispatcher& dispatcher, telegram::OutboxSender& sender,
-           net::BlockingPool& pool, std::string data_dir, store::Retention& retention);
+           net::BlockingPool& pool, const media::Imaging& imaging, std::string data_dir,
+           store::Retention& retention);
 
   boost::asio::awaitable<void> deliver(telegram::Update update) override;
   boost::asio::awaitable<void> skip(std::int64_t update_id) override;
@@ -39,6 +41,7 @@ class BotFront final : public telegram::UpdateSink {
   Dispatcher& dispatcher_;
   telegram::OutboxSender& sender_;
   net::BlockingPool& pool_;
+  const media::Imaging& imaging_;
   std::string data_dir_;
   store::Retention& retention_;
   net::KeyedSerializer per_user_;

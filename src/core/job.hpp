@@ -37,7 +37,8 @@ struct Job {
   std::string lease_until;
   std::string provider;
   std::string provider_task_id;
-  std::string provider_input_url;
+  std::string provider_input_url;  // the provider's own copy of the input photo, if it made one
+  std::optional<std::int64_t> provider_input_expires_at;  // unix seconds
   std::string result_url;
   std::string result_path;
   std::optional<std::int64_t> tg_message_id;
@@ -45,7 +46,7 @@ struct Job {
   std::string created_at;
   std::string updated_at;
   std::string finished_at;
-  double age_s = 0;  // seconds since created, as of the claim
+  double age_s = 0;        // seconds since created, as of the claim
   double state_age_s = 0;  // seconds in the current status, as of the claim
   // Seconds since the last provider create (or sendVideo) began whose outcome was never
   // recorded: the worker holding the job then was cut off inside that call.

@@ -88,10 +88,43 @@ struct UploadResult {
   ProviderError error;
 };
 
+// What a provider needs and offers. Code outside providers/ asks these, never a provider's name.
+struct Capabilities {
+  // Makes videos on this machine from local files: inputs need no link or upload, and jobs
+  // without a model use the provider's own ("local").
+  bool renders_locally = false;
+  // Can tell us when a task changes (a callback URL per job, see CallbackEndpoint).
+  bool calls_back = false;
+};
+
+// A provider's call that a job's task changed: only a hint to read the task's status now.
+struct CallbackNotice {
+  std::string job_id;
+  std::optional<std::string> task_id;  // when the body names one
+};
+
+// Where a provider calls us: POST <path()><job id>?sig=<signature>. The signature is ours, so
+// only the provider, which got the URL from us, can make a job due early.
+class CallbackEndpoint {
+ public:
+  virtual ~CallbackEndpoint() = default;
+  virtual std::string_view path() const = 0;
+  // The URL to hand the provider with a job's create; empty without a public address.
+  virtual std::string url_for(std::string_view job_id) const = 0;
+  // A call to path(): `job_id` is the rest of the path. nullopt when it is not genuine.
+  virtual std::optional<CallbackNotice> read(std::string_view job_id, std::string_view signature,
+                                             std::string_view body) const = 0;
+};
+
 class Provider {
  public:
   virtual ~Provider() = default;
+  // For logs, metrics and the job's record; never to decide what to do (see capabilities()).
   virtual std::string_view name() const = 0;
+  virtual Capabilities capabilities() const = 0;
+  // The callback URL for a job's create; empty when the provider cannot call back or there is
+  // no public address.
+  virtual std::string callback_url(std::string_view /*job_id*/) const { return {}; }
   // Creates one task. Never retried inside: a transient error means no task id came back and
   // the caller decides whether to try again.
   virtual boost::asio::awaitable<SubmitResult> submit(const SubmitRequest& request) = 0;
@@ -103,6 +136,15 @@ class Provider {
                                                             const std::string& unique_name) = 0;
   // Remaining provider credits; nullopt when they could not be read.
   virtual boost::asio::awaitable<std::optional<double>> account_balance() = 0;
+
+  // After every exchange (a create, a status read, an upload, a local render): its name and
+  // "ok" or the class of failure. For metrics.
+  std::function<void(std::string_view call, std::string_view result)> on_exchange;
 };
+
+// "ok" for no error, else the class's name.
+inline std::string_view result_label(ErrorClass kind) {
+  return kind == ErrorClass::kNone ? "ok" : to_string(kind);
+}
 
 }  // namespace nc::providers

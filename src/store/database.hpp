@@ -169,6 +169,9 @@ class Database {
   // nullptr when it is taken.
   virtual std::unique_ptr<SessionLock> try_session_lock(const std::string& name) = 0;
 
+  // Throws when the database cannot be reached (readiness checks).
+  void ping() { execute("SELECT 1 AS ok"); }
+
   // Runs one statement outside an explicit transaction.
   Rows execute(std::string_view sql, std::initializer_list<Value> params = {}) {
     auto connection = acquire();

@@ -15,8 +15,9 @@ using core::JobStatus;
 #define NC_JOB_COLUMNS                                                                     \
   "id, user_id, tg_user_id, idempotency_key, batch_id, batch_index, batch_size, kind, "    \
   "template_id, model, input_photo_path, product_info, status, attempts, next_run_at, "    \
-  "lease_owner, lease_until, provider, provider_task_id, provider_input_url, result_url, " \
-  "result_path, tg_message_id, error, created_at, updated_at, finished_at"
+  "lease_owner, lease_until, provider, provider_task_id, provider_input_url, "             \
+  "provider_input_expires_at, result_url, result_path, tg_message_id, error, created_at, " \
+  "updated_at, finished_at"
 
 // Ages the worker reads along with a claimed job (braces doubled: used in fmt::format).
 #define NC_JOB_AGES                                                                             \
@@ -72,8 +73,9 @@ constexpr const char* kLiveLeases =
 // whichever worker held it.
 const std::string kRetryFinished = fmt::format(
     "UPDATE jobs SET status = 'queued', attempts = 0, next_run_at = {{now}}, lease_owner = NULL, "
-    "lease_until = NULL, provider_task_id = NULL, provider_input_url = NULL, result_url = NULL, "
-    "error = NULL, finished_at = NULL, updated_at = {{now}}, state_since = {{now}}, "
+    "lease_until = NULL, provider_task_id = NULL, provider_input_url = NULL, "
+    "provider_input_expires_at = NULL, result_url = NULL, error = NULL, finished_at = NULL, "
+    "updated_at = {{now}}, state_since = {{now}}, "
     "create_started_at = NULL, create_token = NULL, send_started_at = NULL "
     "WHERE id = $1 AND status IN ('failed', 'cancelled')");
 const std::string kRetryActive = fmt::format(
@@ -119,6 +121,7 @@ core::Job to_job(const Row& row) {
   job.provider = row.text("provider");
   job.provider_task_id = row.text("provider_task_id");
   job.provider_input_url = row.text("provider_input_url");
+  job.provider_input_expires_at = row.optional_integer("provider_input_expires_at");
   job.result_url = row.text("result_url");
   job.result_path = row.text("result_path");
   job.tg_message_id = row.optional_integer("tg_message_id");
@@ -187,6 +190,8 @@ std::string assignments(const JobChange& change, std::vector<Value>& params) {
   if (change.provider) set("provider", *change.provider);
   if (change.provider_task_id) set("provider_task_id", *change.provider_task_id);
   if (change.provider_input_url) set("provider_input_url", *change.provider_input_url);
+  if (change.provider_input_expires_at)
+    set("provider_input_expires_at", *change.provider_input_expires_at);
   if (change.result_url) set("result_url", *change.result_url);
   if (change.result_path) set("result_path", *change.result_path);
   if (change.tg_message_id) set("tg_message_id", *change.tg_message_id);

@@ -39,6 +39,7 @@ struct JobChange {
   std::optional<std::string> provider;
   std::optional<std::string> provider_task_id;
   std::optional<std::string> provider_input_url;
+  std::optional<std::int64_t> provider_input_expires_at;  // unix seconds
   std::optional<std::string> result_url;
   std::optional<std::string> result_path;
   std::optional<std::int64_t> tg_message_id;

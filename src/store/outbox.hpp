@@ -33,6 +33,9 @@ struct PendingCall {
 
 class Outbox {
  public:
+  // How long a sender holds a call before a sweeper may take it over (renewed while queued).
+  static constexpr std::chrono::seconds kLease{60};
+
   explicit Outbox(Database& database) : database_(database) {}
 
   // In the handling transaction: queues the call leased to `owner`, who sends it right after

@@ -25,6 +25,12 @@ std::optional<std::string> Settings::get(const std::string& key) {
   return rows.front().text("value");
 }
 
+std::optional<std::string> Settings::get(Connection& connection, const std::string& key) {
+  auto rows = connection.execute(kGet, {key});
+  if (rows.empty()) return std::nullopt;
+  return rows.front().text("value");
+}
+
 void Settings::put(Connection& connection, const std::string& key, const std::string& value) {
   connection.execute(kPut, {key, value});
 }
@@ -42,9 +48,11 @@ std::string Settings::get_or_put(const std::string& key, const std::string& valu
 
 bool Locks::acquire(const std::string& name, const std::string& owner,
                     std::chrono::milliseconds ttl) {
-  return !database_.transaction([&](Connection& connection) {
-            return connection.execute(kAcquire, {name, owner, std::int64_t{ttl.count()}});
-          }).empty();
+  return !database_
+              .transaction([&](Connection& connection) {
+                return connection.execute(kAcquire, {name, owner, std::int64_t{ttl.count()}});
+              })
+              .empty();
 }
 
 void Locks::release(const std::string& name, const std::string& owner) {

@@ -15,6 +15,7 @@ class Settings {
   explicit Settings(Database& database) : database_(database) {}
 
   std::optional<std::string> get(const std::string& key);
+  static std::optional<std::string> get(Connection& connection, const std::string& key);
   void put(const std::string& key, const std::string& value);
   static void put(Connection& connection, const std::string& key, const std::string& value);
   // Stores `value` unless the key exists; returns whichever value is stored (first one wins

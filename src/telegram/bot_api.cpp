@@ -6,6 +6,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "core/backoff.hpp"
 #include "telegram/json.hpp"
 
 namespace nc::telegram {
@@ -60,16 +61,26 @@ ApiError classify(int code, std::string_view description) {
 
 std::string_view to_string(ApiError error) {
   switch (error) {
-    case ApiError::kNone: return "ok";
-    case ApiError::kBlocked: return "blocked";
-    case ApiError::kBadRequest: return "bad_request";
-    case ApiError::kUnauthorized: return "unauthorized";
-    case ApiError::kConflict: return "conflict";
-    case ApiError::kNotFound: return "not_found";
-    case ApiError::kTooLarge: return "too_large";
-    case ApiError::kRateLimited: return "rate_limited";
-    case ApiError::kServer: return "server_error";
-    case ApiError::kNetwork: return "network_error";
+    case ApiError::kNone:
+      return "ok";
+    case ApiError::kBlocked:
+      return "blocked";
+    case ApiError::kBadRequest:
+      return "bad_request";
+    case ApiError::kUnauthorized:
+      return "unauthorized";
+    case ApiError::kConflict:
+      return "conflict";
+    case ApiError::kNotFound:
+      return "not_found";
+    case ApiError::kTooLarge:
+      return "too_large";
+    case ApiError::kRateLimited:
+      return "rate_limited";
+    case ApiError::kServer:
+      return "server_error";
+    case ApiError::kNetwork:
+      return "network_error";
   }
   return "unknown";
 }
@@ -96,11 +107,7 @@ asio::awaitable<void> BotApi::sleep(std::chrono::steady_clock::duration duration
 }
 
 std::chrono::milliseconds BotApi::backoff(int attempt) {
-  // Exponential, capped, with full jitter in the upper half so retries do not synchronise.
-  const auto ceiling = std::min<std::int64_t>(
-      options_.backoff_cap.count(), options_.backoff_base.count() << std::min(attempt, 16));
-  std::uniform_int_distribution<std::int64_t> jitter(ceiling / 2, ceiling);
-  return std::chrono::milliseconds(jitter(random_));
+  return core::jittered_backoff(attempt, options_.backoff_base, options_.backoff_cap);
 }
 
 asio::awaitable<void> BotApi::wait_for_turn(std::int64_t chat_id, SendKind kind) {
@@ -250,9 +257,9 @@ asio::awaitable<ApiResult> BotApi::download_file(const std::string& file_id,
   auto response = co_await http_.send(std::move(request));
   if (!response.ok()) {
     const bool too_large = response.error.find("larger than the limit") != std::string::npos;
-    const auto error = too_large ? ApiError::kTooLarge
+    const auto error = too_large                                        ? ApiError::kTooLarge
                        : response.status >= 500 || response.status == 0 ? ApiError::kNetwork
-                                                                       : ApiError::kBadRequest;
+                                                                        : ApiError::kBadRequest;
     co_return failure(error, static_cast<int>(response.status),
                       response.error.empty() ? "download failed" : response.error);
   }

@@ -10,7 +10,6 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -108,7 +107,6 @@ class BotApi final : public BotTransport {
   net::HttpClient& http_;
   BotApiOptions options_;
   SendLimiter limiter_;
-  std::mt19937 random_{std::random_device{}()};
 };
 
 // Which calls go to a chat and so count against the per-chat and global send limits.

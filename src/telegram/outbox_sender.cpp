@@ -4,6 +4,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <nlohmann/json.hpp>
@@ -20,7 +21,7 @@ constexpr std::chrono::seconds kRetryLater{30};
 
 OutboxSender::OutboxSender(asio::io_context& io, BotTransport& api, store::Database& database,
                            net::BlockingPool& pool, std::string owner)
-    : io_(io), api_(api), database_(database), pool_(pool), owner_(std::move(owner)) {}
+    : io_(io), api_(api), database_(database), pool_(pool), owner_(std::move(owner)), idle_(io) {}
 
 std::size_t OutboxSender::queued() const {
   return waiting_ + sending_messages_ + sending_answers_;
@@ -83,7 +84,7 @@ asio::awaitable<void> OutboxSender::send_by_id(std::int64_t id) {
   } catch (const std::exception& failure) {
     spdlog::error("outbox {}: sending failed: {}", id, failure.what());
   }
-  known_.erase(id);  // sent, or left to the sweeper once its lease runs out
+  forget(id);  // sent, or left to the sweeper once its lease runs out
 }
 
 asio::awaitable<void> OutboxSender::send_answer(std::int64_t id) {
@@ -118,7 +119,8 @@ asio::awaitable<void> OutboxSender::send(store::PendingCall call) {
   std::string error;
   bool later = false;
   switch (result.error) {
-    case ApiError::kNone: break;
+    case ApiError::kNone:
+      break;
     case ApiError::kBlocked:
       error = "blocked: " + result.description;
       co_await pool_.run([&] { store::Users(database_).mark_blocked(call.chat_id); });
@@ -152,7 +154,20 @@ asio::awaitable<void> OutboxSender::send(store::PendingCall call) {
     // The lease runs out and the sweeper sends it again: at least once, never lost.
     spdlog::error("outbox {}: cannot record the result: {}", call.id, failure.what());
   }
-  known_.erase(call.id);
+  forget(call.id);
+}
+
+void OutboxSender::forget(std::int64_t id) {
+  known_.erase(id);
+  if (known_.empty()) idle_.cancel();
+}
+
+asio::awaitable<void> OutboxSender::drained() {
+  while (!known_.empty()) {
+    idle_.expires_at(asio::steady_timer::time_point::max());
+    boost::system::error_code cancelled;
+    co_await idle_.async_wait(asio::redirect_error(asio::use_awaitable, cancelled));
+  }
 }
 
 asio::awaitable<void> OutboxSender::sweep_forever(std::chrono::milliseconds period) {
@@ -165,8 +180,8 @@ asio::awaitable<void> OutboxSender::sweep_forever(std::chrono::milliseconds peri
       std::vector<std::int64_t> mine(known_.begin(), known_.end());
       auto stale = co_await pool_.run([&] {
         store::Outbox outbox(database_);
-        outbox.renew(owner_, mine, std::chrono::seconds(60));
-        return outbox.claim_stale(owner_, 100, std::chrono::seconds(60));
+        outbox.renew(owner_, mine, store::Outbox::kLease);
+        return outbox.claim_stale(owner_, 100, store::Outbox::kLease);
       });
       if (!stale.empty()) {
         spdlog::info("outbox: resending {} calls left unsent", stale.size());

@@ -7,6 +7,7 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <deque>
 #include <list>
@@ -33,6 +34,8 @@ class OutboxSender {
   // Every `period`, takes over calls whose lease ran out and sends them.
   boost::asio::awaitable<void> sweep_forever(std::chrono::milliseconds period);
   std::size_t queued() const;
+  // Completes once nothing is queued or being sent here (at once when that is so already).
+  boost::asio::awaitable<void> drained();
 
  private:
   // Calls handed to the Bot API client (each one a booking in its limiter and a coroutine) at
@@ -43,6 +46,7 @@ class OutboxSender {
   static constexpr std::size_t kCallsKept = 256;
 
   void wait_in_line(store::PendingCall call);
+  void forget(std::int64_t id);  // sent or left to the sweeper: wakes drained() at the last one
   void send_what_fits();
   boost::asio::awaitable<std::optional<store::PendingCall>> take(std::int64_t id);
   boost::asio::awaitable<void> send_by_id(std::int64_t id);
@@ -67,6 +71,7 @@ class OutboxSender {
   // Outbox ids queued or being sent here: their leases are renewed, and the sweeper never
   // takes them again (a second copy would be a duplicate message).
   std::unordered_set<std::int64_t> known_;
+  boost::asio::steady_timer idle_;  // never expires; cancelled when known_ empties
 };
 
 }  // namespace nc::telegram

@@ -8,7 +8,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <cstdio>
 
-#include "net/hmac.hpp"
+#include "core/backoff.hpp"
 #include "telegram/json.hpp"
 
 namespace nc::telegram {
@@ -26,35 +26,8 @@ bool is_self_signed_certificate(const std::string& path) {
   return self_signed;
 }
 
-WebhookIntake::WebhookIntake(asio::io_context& io, BotApi& api, UpdateSink& sink,
-                             WebhookOptions options)
-    : io_(io), api_(api), sink_(sink), options_(std::move(options)) {}
-
-net::HttpHandler WebhookIntake::handler() {
-  return [this](net::HttpServerRequest request) { return handle(std::move(request)); };
-}
-
-asio::awaitable<net::HttpServerResponse> WebhookIntake::handle(net::HttpServerRequest request) {
-  const auto secret = request.header("x-telegram-bot-api-secret-token");
-  if (!secret || !net::constant_time_equal(*secret, options_.secret)) {
-    spdlog::warn("webhook: request from {} without the right secret token; refused",
-                 request.remote_address);
-    co_return net::HttpServerResponse::text(401, "unauthorized");
-  }
-  auto update = parse_update(request.body);
-  if (!update.ok()) {
-    spdlog::warn("webhook: unreadable update: {}", update.error().message);
-    co_return net::HttpServerResponse::text(400, "bad update");
-  }
-  try {
-    co_await sink_.deliver(std::move(update.value()));
-  } catch (const std::exception& error) {
-    // Not committed: Telegram delivers it again later.
-    spdlog::error("webhook: update {} not handled: {}", update->update_id, error.what());
-    co_return net::HttpServerResponse::text(500, "try again");
-  }
-  co_return net::HttpServerResponse::text(200, "");
-}
+WebhookIntake::WebhookIntake(asio::io_context& io, BotApi& api, WebhookOptions options)
+    : io_(io), api_(api), options_(std::move(options)) {}
 
 asio::awaitable<void> WebhookIntake::register_webhook() {
   for (int attempt = 0;; ++attempt) {
@@ -67,8 +40,9 @@ asio::awaitable<void> WebhookIntake::register_webhook() {
                    options_.certificate_path.empty() ? "" : " (self-signed certificate uploaded)");
       co_return;
     }
-    const auto delay = std::chrono::seconds(std::min(60, 2 << std::min(attempt, 5)));
-    spdlog::error("setWebhook failed: {} — retrying in {} s", result.description, delay.count());
+    const auto delay =
+        core::capped_backoff(attempt, std::chrono::seconds(2), std::chrono::seconds(60));
+    spdlog::error("setWebhook failed: {} — retrying in {} ms", result.description, delay.count());
     asio::steady_timer timer(io_, delay);
     co_await timer.async_wait(asio::use_awaitable);
   }

@@ -1,7 +1,5 @@
-// Webhook intake: POST /tg/webhook on our HTTP server. A request without the right secret
-// header gets 401 and changes nothing; a body over the server's limit gets 413; garbage gets
-// 400; a valid update is answered 200 once its effects are committed (typically a few ms),
-// so Telegram's own per-chat ordering carries over to us.
+// Webhook intake: tells Telegram where to deliver updates (setWebhook, retried until accepted).
+// The deliveries themselves arrive at http::WebhookRoute.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -9,9 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "net/http_server.hpp"
 #include "telegram/bot_api.hpp"
-#include "telegram/update_sink.hpp"
 
 namespace nc::telegram {
 
@@ -19,29 +15,22 @@ struct WebhookOptions {
   std::string url;               // PUBLIC_BASE_URL + /tg/webhook
   std::string secret;            // X-Telegram-Bot-Api-Secret-Token
   std::string certificate_path;  // uploaded when self-signed; empty otherwise
-  std::vector<std::string> allowed_updates = {"message", "callback_query",
-                                              "pre_checkout_query", "my_chat_member"};
+  std::vector<std::string> allowed_updates = {"message", "callback_query", "pre_checkout_query",
+                                              "my_chat_member"};
   int max_connections = 40;
 };
 
 class WebhookIntake {
  public:
-  static constexpr const char* kPath = "/tg/webhook";
+  WebhookIntake(boost::asio::io_context& io, BotApi& api, WebhookOptions options);
 
-  WebhookIntake(boost::asio::io_context& io, BotApi& api, UpdateSink& sink,
-                WebhookOptions options);
-
-  net::HttpHandler handler();
   // setWebhook, retried with backoff until Telegram accepts it (the listener must be up).
   boost::asio::awaitable<void> register_webhook();
   bool registered() const { return registered_; }
 
  private:
-  boost::asio::awaitable<net::HttpServerResponse> handle(net::HttpServerRequest request);
-
   boost::asio::io_context& io_;
   BotApi& api_;
-  UpdateSink& sink_;
   WebhookOptions options_;
   bool registered_ = false;
 };

@@ -13,7 +13,7 @@ namespace nc::worker {
 namespace asio = boost::asio;
 
 SharedCreateThrottle::SharedCreateThrottle(store::Database& database, net::BlockingPool& pool,
-                                           std::string account, providers::kie::CreateLimits limits)
+                                           std::string account, providers::CreateLimits limits)
     : database_(database), pool_(pool), account_(std::move(account)), limits_(limits) {}
 
 std::string SharedCreateThrottle::account_of(std::string_view api_key) {

@@ -6,16 +6,16 @@
 #include <string>
 
 #include "net/blocking_pool.hpp"
-#include "providers/kie/create_throttle.hpp"
+#include "providers/create_throttle.hpp"
 #include "store/database.hpp"
 
 namespace nc::worker {
 
-class SharedCreateThrottle final : public providers::kie::CreateThrottle {
+class SharedCreateThrottle final : public providers::CreateThrottle {
  public:
   // account: who shares the limit (derived from the API key by account_of, never the key).
   SharedCreateThrottle(store::Database& database, net::BlockingPool& pool, std::string account,
-                       providers::kie::CreateLimits limits = {});
+                       providers::CreateLimits limits = {});
 
   boost::asio::awaitable<void> acquire() override;
 
@@ -26,7 +26,7 @@ class SharedCreateThrottle final : public providers::kie::CreateThrottle {
   store::Database& database_;
   net::BlockingPool& pool_;
   std::string account_;
-  providers::kie::CreateLimits limits_;
+  providers::CreateLimits limits_;
 };
 
 }  // namespace nc::worker

@@ -9,34 +9,44 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <random>
-
-#include "store/commit_in_batch.hpp"
 
 namespace nc::worker {
 
 namespace asio = boost::asio;
 using core::JobStatus;
 
-Worker::Worker(asio::io_context& io, store::Database& database, net::BlockingPool& pool,
-               providers::Provider& provider, telegram::BotTransport& telegram,
-               telegram::OutboxSender& outbox, net::HttpClient& http,
-               const core::ModelRegistry& models, const core::TemplateCatalog& catalog,
-               const UserMessages& messages, WorkerOptions options)
-    : io_(io),
-      database_(database),
-      pool_(pool),
-      provider_(provider),
-      telegram_(telegram),
-      outbox_(outbox),
-      http_(http),
-      models_(models),
-      catalog_(catalog),
-      messages_(messages),
+namespace {
+
+std::string default_model(const providers::Provider& provider, const WorkerOptions& options) {
+  return provider.capabilities().renders_locally ? "local" : options.default_model;
+}
+
+}  // namespace
+
+Worker::Worker(WorkerParts parts, WorkerOptions options)
+    : io_(parts.io),
+      database_(parts.database),
+      pool_(parts.pool),
       options_(std::move(options)),
-      queue_(database),
-      batcher_(database, store::batching_for(database.backend())),
-      wake_timer_(io) {}
+      provider_name_(parts.provider.name()),
+      queue_(parts.database),
+      models_(parts.models, default_model(parts.provider, options_)),
+      recorder_(parts.database, options_.owner, events),
+      failures_(parts.database, parts.pool, parts.outbox, parts.messages, models_, options_,
+                recorder_, events),
+      inputs_(parts.database, parts.pool, media_pool_, parts.imaging, parts.provider, options_),
+      download_(parts.http, events),
+      submit_(parts.provider, inputs_, models_, parts.catalog, recorder_, failures_, options_,
+              events),
+      deliver_(parts.database, parts.pool, media_pool_, parts.telegram, parts.messages, download_,
+               recorder_, failures_, options_, events),
+      poll_(parts.provider, models_, download_, deliver_, recorder_, failures_, options_),
+      wake_timer_(parts.io) {
+  // A step that makes its job due before the loop meant to look again moves the loop's alarm.
+  recorder_.on_due = [this](std::chrono::milliseconds delay) {
+    if (std::chrono::steady_clock::now() + delay < wake_timer_.expiry()) wake();
+  };
+}
 
 Worker::~Worker() {
   waiter_running_ = false;
@@ -72,46 +82,6 @@ void Worker::stop() {
   stopping_ = true;
   waiter_running_ = false;
   wake();
-}
-
-std::string Worker::model_of(const core::Job& job) const {
-  if (!job.model.empty()) return job.model;
-  if (provider_.name() == "local") return "local";
-  return options_.default_model;
-}
-
-std::chrono::milliseconds Worker::backoff(int attempts) const {
-  static thread_local std::mt19937 random{std::random_device{}()};
-  const std::int64_t ceiling = std::min<std::int64_t>(300'000, 2'000LL << std::min(attempts, 10));
-  std::uniform_int_distribution<std::int64_t> jitter(ceiling / 2, ceiling);
-  return std::chrono::milliseconds(jitter(random));
-}
-
-std::chrono::milliseconds Worker::poll_interval(const core::Job& job) const {
-  const auto* spec = models_.find(model_of(job));
-  if (!spec || spec->family == core::ApiFamily::kLocal) return std::chrono::milliseconds(500);
-  if (spec->family == core::ApiFamily::kVeo) return std::chrono::seconds(15);
-  // Market tasks: every 3 s at first, backing off to 30 s as the task runs longer.
-  const auto by_age = static_cast<std::int64_t>(job.state_age_s * 1000.0 / 5.0);
-  return std::chrono::milliseconds(std::clamp<std::int64_t>(by_age, 3'000, 30'000));
-}
-
-asio::awaitable<bool> Worker::write(const core::Job& job, const store::JobChange& change) {
-  bool written = false;
-  auto update = [&](store::Connection& connection) {
-    written = store::JobQueue::update(connection, options_.owner, job.id, change);
-  };
-  co_await store::commit_in_batch(batcher_, update);
-  if (written && change.run_after && change.release_lease &&
-      std::chrono::steady_clock::now() + *change.run_after < wake_timer_.expiry()) {
-    wake();  // due before the loop meant to look again
-  }
-  if (!written) {
-    spdlog::warn("job {}: lease lost (another worker took it over); dropping this step", job.id);
-  } else if (change.status && on_transition) {
-    on_transition(*change.status, job.age_s);
-  }
-  co_return written;
 }
 
 asio::awaitable<void> Worker::renew_leases() {
@@ -157,7 +127,7 @@ asio::awaitable<void> Worker::run() {
   start_waiter();
   asio::co_spawn(io_, renew_leases(), asio::detached);
   spdlog::info("worker {} ready: up to {} jobs at once, provider {}", options_.owner,
-               options_.concurrency, provider_.name());
+               options_.concurrency, provider_name_);
   while (!stopping_) {
     const int free_slots = options_.concurrency - static_cast<int>(active_.size());
     ClaimRound round;
@@ -218,13 +188,13 @@ asio::awaitable<void> Worker::step(core::Job job) {
     spdlog::error("job {}: step failed: {}", job.id, failure);
     try {
       if (job.attempts + 1 >= options_.max_transient_attempts) {
-        co_await fail(job, "something went wrong on our side", failure);
+        co_await failures_.fail(job, "something went wrong on our side", failure);
       } else {
         store::JobChange change;
         change.run_after = std::chrono::seconds(30);
         change.error = failure;
         change.count_attempt = true;
-        co_await write(job, change);
+        co_await recorder_.write(job, change);
       }
     } catch (const std::exception& again) {
       spdlog::error("job {}: cannot record the failure: {}", job.id, again.what());
@@ -241,17 +211,17 @@ asio::awaitable<void> Worker::advance(core::Job& job) {
     store::JobChange change;
     change.status = JobStatus::kSubmitting;
     change.release_lease = false;
-    const bool written = co_await write(job, change);
+    const bool written = co_await recorder_.write(job, change);
     if (!written) co_return;
     job.status = JobStatus::kSubmitting;
     job.attempts = 0;
-    co_await submit(job);
+    co_await submit_.run(job);
   } else if (job.status == JobStatus::kSubmitting) {
-    co_await submit(job);
+    co_await submit_.run(job);
   } else if (job.status == JobStatus::kGenerating) {
-    co_await poll(job);
+    co_await poll_.run(job);
   } else if (job.status == JobStatus::kDelivering) {
-    co_await deliver(job);
+    co_await deliver_.run(job);
   }
 }
 
@@ -261,14 +231,15 @@ asio::awaitable<bool> Worker::within_deadline(core::Job& job) {
   const auto deadline = static_cast<double>(options_.deadline.count());
   if (job.status == JobStatus::kDelivering) {
     if (job.state_age_s <= static_cast<double>(options_.delivery_deadline.count())) co_return true;
-    co_await fail(job, "the finished video could not be delivered", "delivery deadline passed");
+    co_await failures_.fail(job, "the finished video could not be delivered",
+                            "delivery deadline passed");
     co_return false;
   }
   if (job.age_s <= deadline) co_return true;
   const auto detail = job.status == JobStatus::kGenerating
                           ? "deadline passed while generating"
                           : "deadline passed before the video was made";
-  co_await fail(job, "it took too long", detail);
+  co_await failures_.fail(job, "it took too long", detail);
   co_return false;
 }
 

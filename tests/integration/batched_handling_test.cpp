@@ -127,7 +127,8 @@ TEST_P(BatchedHandlingTest, ManyUsersAtOnceEachUpdateOnceRepliesInOrder) {
   telegram::OutboxSender sender(io, transport, test_db_.db(), pool, "test-front");
   const auto data_dir = std::filesystem::temp_directory_path().string();
   store::Retention retention(test_db_.db(), data_dir, store::RetentionPolicy{});
-  BotFront front(transport, dispatcher_, sender, pool, data_dir, retention);
+  const media::Imaging imaging;
+  BotFront front(transport, dispatcher_, sender, pool, imaging, data_dir, retention);
 
   // Every user's script, all users at once: /start, /balance, the balance button; every
   // update of the first ten users is delivered twice (a redelivery while the first copy is

@@ -34,7 +34,7 @@ class SharedCreateThrottleTest : public ::testing::TestWithParam<store::Backend>
 };
 
 TEST_P(SharedCreateThrottleTest, TwoHostsTogetherKeepTheLimitInEveryWindow) {
-  const providers::kie::CreateLimits limits{.max_creates = 4, .window = 400ms};
+  const providers::CreateLimits limits{.max_creates = 4, .window = 400ms};
   net::BlockingPool pool_a(2), pool_b(2);
   worker::SharedCreateThrottle host_a(db_.db(), pool_a, "acct", limits);
   worker::SharedCreateThrottle host_b(*other_host_, pool_b, "acct", limits);
@@ -65,7 +65,7 @@ TEST_P(SharedCreateThrottleTest, TwoHostsTogetherKeepTheLimitInEveryWindow) {
 // A worker killed while its creates wait (a crash loop) must not leave bookings behind that push
 // the live workers' creates out: waiting holds nothing.
 TEST_P(SharedCreateThrottleTest, WaitersThatDieHoldNothingBack) {
-  const providers::kie::CreateLimits limits{.max_creates = 4, .window = 400ms};
+  const providers::CreateLimits limits{.max_creates = 4, .window = 400ms};
   {
     net::BlockingPool pool(2);
     worker::SharedCreateThrottle dying(db_.db(), pool, "acct", limits);
@@ -86,7 +86,7 @@ TEST_P(SharedCreateThrottleTest, WaitersThatDieHoldNothingBack) {
 }
 
 TEST_P(SharedCreateThrottleTest, AccountsDoNotShareALimit) {
-  const providers::kie::CreateLimits limits{.max_creates = 2, .window = 60s};
+  const providers::CreateLimits limits{.max_creates = 2, .window = 60s};
   net::BlockingPool pool(2);
   worker::SharedCreateThrottle busy(db_.db(), pool, "busy", limits);
   worker::SharedCreateThrottle other(db_.db(), pool, "other", limits);

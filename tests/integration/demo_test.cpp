@@ -9,7 +9,7 @@
 
 #include "bot/texts.hpp"
 #include "integration/run_binary.hpp"
-#include "providers/media/probe.hpp"
+#include "media/probe.hpp"
 
 namespace nc::testing {
 namespace {

@@ -13,7 +13,7 @@
 #include "integration/run_binary.hpp"
 #include "integration/test_database.hpp"
 #include "integration/worker_env.hpp"
-#include "providers/media/probe.hpp"
+#include "media/probe.hpp"
 #include "store/job_queue.hpp"
 #include "store/ledger.hpp"
 #include "store/users.hpp"

@@ -22,7 +22,7 @@ TEST(EveryModelRequest, NoModelAndFormatIsRefusedAndEveryVideoIsVertical) {
   fake.start();
   boost::asio::io_context io;
   net::HttpClient http(io);
-  providers::kie::LocalCreateThrottle throttle({.max_creates = 1000, .window = 10s});
+  providers::LocalCreateThrottle throttle({.max_creates = 1000, .window = 10s});
   const auto registry = core::ModelRegistry::defaults();
   const auto catalog = core::TemplateCatalog::defaults();
   providers::kie::KieProvider kie(

@@ -610,19 +610,19 @@ TEST_F(KieClientTest, CreatesWaitForTheThrottle) {
 }
 
 TEST_F(KieClientTest, EveryExchangeIsReportedWithItsEndpointAndClass) {
-  std::vector<std::pair<KieCall, ErrorClass>> reported;
-  provider_->on_call = [&](KieCall call, ErrorClass result) { reported.emplace_back(call, result); };
+  std::vector<std::pair<std::string, std::string>> reported;
+  provider_->on_exchange = [&](std::string_view call, std::string_view result) {
+    reported.emplace_back(call, result);
+  };
   auto created = submit(veo_request());
   ASSERT_TRUE(created.ok());
   status("veo3_fast", created.task_id);
   fake_.set_out_of_credits(true);
   submit(veo_request());
   run(io_, provider_->account_balance());
-  EXPECT_EQ(reported, (std::vector<std::pair<KieCall, ErrorClass>>{
-                          {KieCall::kCreate, ErrorClass::kNone},
-                          {KieCall::kStatus, ErrorClass::kNone},
-                          {KieCall::kCreate, ErrorClass::kOperator},
-                          {KieCall::kBalance, ErrorClass::kNone}}));
+  EXPECT_EQ(reported,
+            (std::vector<std::pair<std::string, std::string>>{
+                {"create", "ok"}, {"status", "ok"}, {"create", "operator"}, {"balance", "ok"}}));
   // Checked before sending: nothing went out, nothing is reported.
   auto square = veo_request();
   square.generation.aspect_ratio = "1:1";

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "kie_test_support.hpp"
-#include "providers/kie/create_throttle.hpp"
+#include "providers/create_throttle.hpp"
 
 namespace nc::providers::kie {
 namespace {

@@ -3,10 +3,10 @@
 
 #include <filesystem>
 
-#include "imaging/title_card.hpp"
-#include "providers/media/local_renderer.hpp"
-#include "providers/media/mood.hpp"
-#include "providers/media/process.hpp"
+#include "imaging/local_renderer.hpp"
+#include "imaging/vips/title_card.hpp"
+#include "media/mood.hpp"
+#include "media/process.hpp"
 #include "unit/media_test_support.hpp"
 
 namespace nc::media {

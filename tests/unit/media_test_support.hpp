@@ -9,7 +9,7 @@
 #include <string>
 #include <vips/vips8>
 
-#include "imaging/vips_support.hpp"
+#include "imaging/vips/vips_support.hpp"
 
 namespace nc::media::testing {
 

@@ -1,11 +1,11 @@
 // ffprobe reports on generated videos, and the process runner underneath it.
-#include "providers/media/probe.hpp"
+#include "media/probe.hpp"
 
 #include <gtest/gtest.h>
 
 #include <chrono>
 
-#include "providers/media/process.hpp"
+#include "media/process.hpp"
 #include "unit/media_test_support.hpp"
 
 namespace nc::media {

@@ -1,5 +1,5 @@
 // The vertical reframe keeps the whole product over a dark blurred fill.
-#include "providers/media/reframe.hpp"
+#include "imaging/reframe.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

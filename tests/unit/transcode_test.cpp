@@ -1,13 +1,13 @@
 // Fitting videos under Telegram's upload limit, with a generated 12 MB clip.
-#include "providers/media/transcode.hpp"
+#include "media/transcode.hpp"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <memory>
 
-#include "providers/media/probe.hpp"
-#include "providers/media/process.hpp"
+#include "media/probe.hpp"
+#include "media/process.hpp"
 #include "unit/media_test_support.hpp"
 
 namespace nc::media {

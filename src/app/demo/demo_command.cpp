@@ -12,7 +12,6 @@
 
 #include "app/build_info.hpp"
 #include "app/demo/demo_telegram.hpp"
-#include "app/demo/product_photo.hpp"
 #include "app/demo/scripted_seller.hpp"
 #include "app/demo/transcript.hpp"
 #include "app/logging.hpp"
@@ -20,9 +19,10 @@
 #include "app/wiring.hpp"
 #include "bot/worker_messages.hpp"
 #include "core/scratch_dir.hpp"
+#include "imaging/imaging.hpp"
+#include "imaging/product_photo.hpp"
 #include "net/http_client.hpp"
-#include "providers/local/local_provider.hpp"
-#include "providers/media/imaging.hpp"
+#include "providers/factory.hpp"
 
 namespace nc::app {
 namespace {
@@ -56,8 +56,8 @@ demo::SellerScript seller_script(const DemoOptions& options, const std::string& 
                      {"username", "anna_ceramics"},
                      {"language_code", language}};
   script.photo_path = photo;
-  script.photo_width = demo::kPhotoWidth;
-  script.photo_height = demo::kPhotoHeight;
+  script.photo_width = media::kPhotoWidth;
+  script.photo_height = media::kPhotoHeight;
   script.product =
       english ? "Handmade ceramic mug, 350 ml" : "Керамическая кружка ручной работы, 350 мл";
   script.reply_timeout = options.reply_timeout;
@@ -78,7 +78,8 @@ int run_demo(const DemoOptions& options) {
     const auto config = demo_config(scratch.path());
     fs::create_directories(config.data_dir);
     const auto photo = (scratch.path() / "product.jpg").string();
-    media::imaging().draw_product_photo(photo);
+    const media::Imaging imaging;
+    imaging.draw_product_photo(photo);
     fs::copy_file(photo, fs::path(options.out_dir) / "product.jpg",
                   fs::copy_options::overwrite_existing);
 
@@ -94,11 +95,24 @@ int run_demo(const DemoOptions& options) {
     const auto catalog = load_templates();
     const auto models = core::ModelRegistry::defaults();
     const auto owner = instance_name();
-    Conversation conversation(io, telegram, *database, pool, catalog, models, config, owner);
-    providers::LocalProvider provider(io, pool, http, config.data_dir);
+    Conversation conversation(io, telegram, *database, pool, imaging, catalog, models, config,
+                              owner);
+    providers::LocalCreateThrottle no_limit;
+    const auto provider = providers::make_provider(io, pool, http, models, imaging, no_limit,
+                                                   provider_settings(config, ""));
     bot::WorkerMessages worker_messages;
-    worker::Worker worker(io, *database, pool, provider, telegram, conversation.sender, http,
-                          models, catalog, worker_messages, worker_options(config, owner, "", ""));
+    worker::Worker worker(worker::WorkerParts{.io = io,
+                                              .database = *database,
+                                              .pool = pool,
+                                              .provider = *provider,
+                                              .telegram = telegram,
+                                              .outbox = conversation.sender,
+                                              .http = http,
+                                              .models = models,
+                                              .catalog = catalog,
+                                              .messages = worker_messages,
+                                              .imaging = imaging},
+                          worker_options(config, owner, ""));
     demo::ScriptedSeller seller(telegram, conversation.front, conversation.sender, catalog,
                                 transcript, script);
 

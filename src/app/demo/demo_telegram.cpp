@@ -6,7 +6,7 @@
 #include <filesystem>
 
 #include "core/utf16.hpp"
-#include "providers/media/probe.hpp"
+#include "media/probe.hpp"
 
 namespace nc::app::demo {
 namespace {

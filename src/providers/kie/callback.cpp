@@ -96,4 +96,20 @@ std::string callback_url(std::string_view public_base_url, std::string_view job_
                      sign_callback(job_id, secret));
 }
 
+std::string KieCallbacks::url_for(std::string_view job_id) const {
+  if (public_base_url_.empty()) return {};
+  return callback_url(public_base_url_, job_id, secret_);
+}
+
+std::optional<CallbackNotice> KieCallbacks::read(std::string_view job_id,
+                                                 std::string_view signature,
+                                                 std::string_view body) const {
+  if (!verify_callback(job_id, signature, secret_)) return std::nullopt;
+  CallbackNotice notice{.job_id = std::string(job_id)};
+  // Only a hint; it may also name the task of a job whose creator was cut off.
+  auto hint = parse_callback(body);
+  if (hint.ok()) notice.task_id = hint.value().task_id;
+  return notice;
+}
+
 }  // namespace nc::providers::kie

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "core/result.hpp"
+#include "providers/provider.hpp"
 
 namespace nc::providers::kie {
 
@@ -38,5 +39,23 @@ bool verify_kie_signature(std::string_view task_id, std::string_view timestamp,
 // public_base_url + "/kie/callback/<job id>?sig=<signature>" (the job id percent-encoded).
 std::string callback_url(std::string_view public_base_url, std::string_view job_id,
                          std::string_view secret);
+
+// KIE's calls to us, at /kie/callback/<job id>?sig=<signature>.
+class KieCallbacks final : public CallbackEndpoint {
+ public:
+  static constexpr std::string_view kPath = "/kie/callback/";
+  // Without a public address the URLs are empty (KIE is then only polled); calls that still
+  // arrive are read all the same.
+  KieCallbacks(std::string public_base_url, std::string secret)
+      : public_base_url_(std::move(public_base_url)), secret_(std::move(secret)) {}
+  std::string_view path() const override { return kPath; }
+  std::string url_for(std::string_view job_id) const override;
+  std::optional<CallbackNotice> read(std::string_view job_id, std::string_view signature,
+                                     std::string_view body) const override;
+
+ private:
+  std::string public_base_url_;
+  std::string secret_;
+};
 
 }  // namespace nc::providers::kie

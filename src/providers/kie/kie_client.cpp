@@ -130,7 +130,8 @@ KieProvider::KieProvider(net::HttpClient& http, core::ModelRegistry registry,
     : http_(http),
       registry_(std::move(registry)),
       throttle_(throttle),
-      options_(std::move(options)) {
+      options_(std::move(options)),
+      callbacks_(options_.public_base_url, options_.callback_secret) {
   options_.api_base = trim_slash(std::move(options_.api_base));
   options_.upload_base = trim_slash(std::move(options_.upload_base));
   if (options_.user_agent.empty()) options_.user_agent = kDefaultUserAgent;
@@ -153,7 +154,7 @@ net::HttpRequest KieProvider::make_request(std::string method, std::string url,
 asio::awaitable<KieReply> KieProvider::exchange(net::HttpRequest request, KieCall call) {
   auto response = co_await http_.send(std::move(request));
   auto reply = read_reply(response, call);
-  if (on_call) on_call(call, reply.error.kind);
+  if (on_exchange) on_exchange(to_string(call), result_label(reply.error.kind));
   co_return reply;
 }
 

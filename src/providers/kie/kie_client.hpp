@@ -15,7 +15,8 @@
 
 #include "core/models.hpp"
 #include "net/http_client.hpp"
-#include "providers/kie/create_throttle.hpp"
+#include "providers/create_throttle.hpp"
+#include "providers/kie/callback.hpp"
 #include "providers/kie/kie_reply.hpp"
 #include "providers/provider.hpp"
 
@@ -34,6 +35,9 @@ struct KieOptions {
   std::chrono::milliseconds connect_timeout{10'000};
   // KIE deletes uploaded files after 3 days.
   std::chrono::seconds upload_lifetime = std::chrono::hours(72);
+  // Set: each create names a signed callback URL, so KIE makes the job due as the task ends.
+  std::string public_base_url;
+  std::string callback_secret;
 };
 
 class KieProvider final : public Provider {
@@ -43,6 +47,10 @@ class KieProvider final : public Provider {
               KieOptions options);
 
   std::string_view name() const override { return "kie"; }
+  Capabilities capabilities() const override { return {.calls_back = true}; }
+  std::string callback_url(std::string_view job_id) const override {
+    return callbacks_.url_for(job_id);
+  }
   boost::asio::awaitable<SubmitResult> submit(const SubmitRequest& request) override;
   // model picks the API family; a model no longer in the registry is taken as Veo when its id
   // starts with "veo", as Market otherwise.
@@ -51,9 +59,6 @@ class KieProvider final : public Provider {
   boost::asio::awaitable<UploadResult> upload_image(const std::string& local_path,
                                                     const std::string& unique_name) override;
   boost::asio::awaitable<std::optional<double>> account_balance() override;
-
-  // Called after every exchange with KIE with how it was classified (for metrics).
-  std::function<void(KieCall call, ErrorClass result)> on_call;
 
  private:
   net::HttpRequest make_request(std::string method, std::string url,
@@ -64,6 +69,7 @@ class KieProvider final : public Provider {
   core::ModelRegistry registry_;
   CreateThrottle& throttle_;
   KieOptions options_;
+  KieCallbacks callbacks_;
 };
 
 }  // namespace nc::providers::kie

@@ -270,4 +270,18 @@ KieReply read_reply(const net::HttpResponse& response, KieCall call) {
   return reply;
 }
 
+std::string_view to_string(KieCall call) {
+  switch (call) {
+    case KieCall::kCreate:
+      return "create";
+    case KieCall::kStatus:
+      return "status";
+    case KieCall::kUpload:
+      return "upload";
+    case KieCall::kBalance:
+      return "balance";
+  }
+  return "other";
+}
+
 }  // namespace nc::providers::kie

@@ -17,6 +17,9 @@ namespace nc::providers::kie {
 // Which call an answer belongs to; a few codes mean different things on different calls.
 enum class KieCall { kCreate, kStatus, kUpload, kBalance };
 
+// "create", "status", "upload", "balance".
+std::string_view to_string(KieCall call);
+
 // user_reason sentences; the bot translates these (and shows any other reason as is).
 inline constexpr std::string_view kReasonContentFilter =
     "the provider's content filter rejected the photo or text";

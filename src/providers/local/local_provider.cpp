@@ -9,8 +9,6 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "providers/media/imaging.hpp"
-
 namespace nc::providers {
 namespace {
 
@@ -28,8 +26,12 @@ ProviderError permanent(std::string message, std::string user_reason) {
 }  // namespace
 
 LocalProvider::LocalProvider(asio::io_context& io, net::BlockingPool& pool, net::HttpClient& http,
-                             std::string data_dir)
-    : io_(io), pool_(pool), http_(http), directory_((fs::path(data_dir) / "local").string()) {
+                             const media::Imaging& imaging, std::string data_dir)
+    : io_(io),
+      pool_(pool),
+      http_(http),
+      imaging_(imaging),
+      directory_((fs::path(data_dir) / "local").string()) {
   fs::create_directories(directory_);
 }
 
@@ -98,11 +100,11 @@ void LocalProvider::start_render(const std::string& task_id) {
           render.template_id = saved.value("template_id", "self");
           render.take = saved.value("take", 0);
           render.out_path = output_path(task_id);
-          return media::imaging().render_product_video(render);
+          return imaging_.render_product_video(render);
         });
         auto& state = renders_[task_id];
         state.running = false;
-        if (on_render) on_render(outcome.ok);
+        if (on_exchange) on_exchange("render", outcome.ok ? "ok" : "failed");
         if (!outcome.ok) {
           state.error = outcome.error;
           spdlog::error("local render {} failed: {}", task_id, outcome.error);

@@ -8,6 +8,7 @@
 #include <map>
 #include <string>
 
+#include "imaging/imaging.hpp"
 #include "net/blocking_pool.hpp"
 #include "net/http_client.hpp"
 #include "providers/provider.hpp"
@@ -17,17 +18,16 @@ namespace nc::providers {
 class LocalProvider final : public Provider {
  public:
   LocalProvider(boost::asio::io_context& io, net::BlockingPool& pool, net::HttpClient& http,
-                std::string data_dir);
+                const media::Imaging& imaging, std::string data_dir);
 
   std::string_view name() const override { return "local"; }
+  Capabilities capabilities() const override { return {.renders_locally = true}; }
   boost::asio::awaitable<SubmitResult> submit(const SubmitRequest& request) override;
   boost::asio::awaitable<TaskStatus> status(const std::string& model,
                                             const std::string& task_id) override;
   boost::asio::awaitable<UploadResult> upload_image(const std::string& local_path,
                                                     const std::string& unique_name) override;
   boost::asio::awaitable<std::optional<double>> account_balance() override;
-
-  std::function<void(bool ok)> on_render;  // after each render (for metrics)
 
  private:
   struct Render {
@@ -41,6 +41,7 @@ class LocalProvider final : public Provider {
   boost::asio::io_context& io_;
   net::BlockingPool& pool_;
   net::HttpClient& http_;
+  const media::Imaging& imaging_;
   std::string directory_;
   std::map<std::string, Render> renders_;
 };

@@ -1,0 +1,29 @@
+// POST /tg/webhook: Telegram's deliveries. Without the right secret header: 401, nothing
+// changes; a body over the server's limit: 413; garbage: 400; a valid update is answered 200
+// once its effects are committed (typically a few ms), so Telegram's own per-chat ordering
+// carries over to us. 500 when it could not be handled: Telegram delivers it again.
+#pragma once
+
+#include <string>
+
+#include "http/route.hpp"
+#include "telegram/update_sink.hpp"
+
+namespace nc::http {
+
+class WebhookRoute final : public Route {
+ public:
+  static constexpr std::string_view kPath = "/tg/webhook";
+
+  WebhookRoute(telegram::UpdateSink& sink, std::string secret)
+      : sink_(sink), secret_(std::move(secret)) {}
+  std::string_view method() const override { return "POST"; }
+  std::string_view path() const override { return kPath; }
+  boost::asio::awaitable<net::HttpServerResponse> handle(net::HttpServerRequest request) override;
+
+ private:
+  telegram::UpdateSink& sink_;
+  std::string secret_;  // X-Telegram-Bot-Api-Secret-Token, as given to setWebhook
+};
+
+}  // namespace nc::http
