@@ -123,7 +123,7 @@ if grep -q '^sqlite_backlog\.' "$results"; then
 fi
 row "breakdown, 1 thread: parse one Update JSON, µs" bd.parse_update 1
 row "breakdown SQLite: one update's handling transaction, µs" bd.handle_update/sqlite 0
-row "breakdown SQLite: statements per update (BEGIN, COMMIT included)" bd.handle_update/sqlite.statements 1
+row "breakdown SQLite: statements per update (BEGIN, savepoint, COMMIT included)" bd.handle_update/sqlite.statements 1
 row "breakdown SQLite: compiling those statements (now once per connection), µs per update" bd.compile_statements/sqlite 0 bd.handle_update/sqlite "of handling"
 row "breakdown SQLite: one of 32 updates sharing group transactions, µs per update" bd.handle_group/sqlite/real_time.us_per_update 0 bd.handle_update/sqlite "alone"
 row "breakdown SQLite: a redelivery (dedupe only), µs" bd.handle_redelivery/sqlite 0

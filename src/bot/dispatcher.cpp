@@ -39,13 +39,6 @@ void Dispatcher::after_commit(Handled& handled) {
   });
 }
 
-Handled Dispatcher::handle(const Incoming& in, const Prepared& prepared) {
-  auto handled = database_.transaction(
-      [&](store::Connection& connection) { return handle(connection, in, prepared); });
-  after_commit(handled);
-  return handled;
-}
-
 asio::awaitable<Handled> Dispatcher::handle_in_batch(const Incoming& in, const Prepared& prepared) {
   Handled handled;
   auto work = [&](store::Connection& connection) { handled = handle(connection, in, prepared); };

@@ -29,15 +29,12 @@ class Dispatcher {
  public:
   Dispatcher(store::Database& database, const Router& router, std::string owner);
 
-  // In a transaction of its own.
-  Handled handle(const Incoming& in, const Prepared& prepared);
   // In the next group transaction; resumes on the caller's executor once it committed, and
   // throws when this update's work or the whole transaction failed (nothing of it is kept).
   boost::asio::awaitable<Handled> handle_in_batch(const Incoming& in, const Prepared& prepared);
   // Records an update the bot has nothing to do with, so it is not fetched again.
   void skip(std::int64_t update_id);
   bool wants_photo(std::int64_t user_id);
-  const std::string& owner() const { return owner_; }
 
   // Called after a handling transaction that charged credits commits (for metrics).
   std::function<void(std::int64_t credits)> on_credits_charged;

@@ -24,8 +24,6 @@ class Router {
   // whether to download it).
   static bool wants_photo(store::Connection& db, std::int64_t user_id);
 
-  const BotDeps& deps() const { return deps_; }
-
  private:
   void route(Turn& turn) const;
   void route_callback(Turn& turn) const;

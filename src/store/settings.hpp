@@ -1,8 +1,7 @@
 // Small durable facts the service keeps about itself (the polling offset, the generated
-// webhook secret) and named leases for singletons such as the one poller.
+// webhook secret).
 #pragma once
 
-#include <chrono>
 #include <optional>
 #include <string>
 
@@ -21,20 +20,6 @@ class Settings {
   // Stores `value` unless the key exists; returns whichever value is stored (first one wins
   // when several processes race).
   std::string get_or_put(const std::string& key, const std::string& value);
-
- private:
-  Database& database_;
-};
-
-class Locks {
- public:
-  explicit Locks(Database& database) : database_(database) {}
-
-  // Takes or renews the lease on `name` for `owner`; false while another owner holds a live
-  // lease.
-  bool acquire(const std::string& name, const std::string& owner, std::chrono::milliseconds ttl);
-  void release(const std::string& name, const std::string& owner);
-  std::optional<std::string> holder(const std::string& name);
 
  private:
   Database& database_;

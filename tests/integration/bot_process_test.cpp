@@ -13,9 +13,9 @@
 
 #include "fakes/fake_bot_api.hpp"
 #include "fakes/http_client.hpp"
+#include "fakes/scripted_seller.hpp"
 #include "fakes/self_signed_certificate.hpp"
 #include "integration/run_binary.hpp"
-#include "integration/scripted_seller.hpp"
 #include "integration/test_database.hpp"
 #include "net/http_client.hpp"
 #include "store/job_queue.hpp"
@@ -27,6 +27,7 @@ namespace nc::testing {
 namespace {
 
 using namespace std::chrono_literals;
+using fakes::ScriptedSeller;
 using nlohmann::json;
 constexpr std::int64_t kSeller = 4242;
 

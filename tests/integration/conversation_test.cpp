@@ -1,137 +1,26 @@
-// The Reels conversation driven update by update through the dispatcher (dedupe + outbox) on
-// both backends: every step, bad inputs, double taps, redelivery, a restart mid-flow, credits.
+// The Reels conversation driven update by update through the dispatcher's batched path (dedupe,
+// group commit, outbox) on both backends: every step, bad inputs, double taps, redelivery, a
+// restart mid-flow, credits.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
-#include "bot/dispatcher.hpp"
 #include "integration/test_database.hpp"
 #include "store/job_queue.hpp"
 #include "store/ledger.hpp"
 #include "store/users.hpp"
+#include "support/bot_harness.hpp"
 
 namespace nc::bot {
 namespace {
 
 using nlohmann::json;
-constexpr std::int64_t kSeller = 31337;
 
-class ConversationTest : public ::testing::TestWithParam<store::Backend> {
+// The same conversation on each backend, through the production path (handle_in_batch).
+class ConversationTest : public ::testing::TestWithParam<store::Backend>,
+                         public nc::testing::BotHarness {
  protected:
-  ConversationTest()
-      : test_db_(GetParam()),
-        catalog_(core::TemplateCatalog::defaults()),
-        models_(core::ModelRegistry::defaults()) {
-    restart();
-  }
-
-  // A new process: new database handle, router and dispatcher; only the database remains.
-  void restart() {
-    dispatcher_.reset();
-    router_.reset();
-    database_ = test_db_.open_another();
-    router_ = std::make_unique<Router>(BotDeps{catalog_, models_, BotSettings{.admin_ids = {1}}});
-    dispatcher_ = std::make_unique<Dispatcher>(*database_, *router_, "test-front");
-  }
-
-  Incoming base(IncomingKind kind, std::int64_t user = kSeller) {
-    Incoming in;
-    in.update_id = ++update_id_;
-    in.user_id = user;
-    in.chat_id = user;
-    in.username = "seller";
-    in.language_code = "ru";
-    in.kind = kind;
-    return in;
-  }
-
-  std::vector<store::PendingCall> send(const Incoming& in, const Prepared& prepared = {}) {
-    last_ = in;
-    auto handled = dispatcher_->handle(in, prepared);
-    EXPECT_FALSE(handled.duplicate);
-    return handled.calls;
-  }
-  std::vector<store::PendingCall> text(const std::string& text) {
-    auto in = base(IncomingKind::kText);
-    in.text = text;
-    return send(in);
-  }
-  std::vector<store::PendingCall> command(const std::string& name, const std::string& args = "",
-                                          std::int64_t user = kSeller) {
-    auto in = base(IncomingKind::kCommand, user);
-    in.command = name;
-    in.command_args = args;
-    return send(in);
-  }
-  std::vector<store::PendingCall> photo(const std::string& stored_path) {
-    auto in = base(IncomingKind::kPhoto);
-    in.file_id = "AgAD";
-    return send(in, Prepared{.photo_path = stored_path});
-  }
-  std::vector<store::PendingCall> press(const std::string& data, std::int64_t message_id = 10) {
-    auto in = base(IncomingKind::kCallback);
-    in.callback_id = "cb" + std::to_string(update_id_);
-    in.callback_data = data;
-    in.callback_message_id = message_id;
-    return send(in);
-  }
-
-  static json payload(const store::PendingCall& call) { return json::parse(call.payload); }
-  // The text of the first sendMessage among the calls.
-  static std::string said(const std::vector<store::PendingCall>& calls) {
-    for (const auto& call : calls) {
-      if (call.method == "sendMessage") return payload(call)["text"];
-    }
-    return "";
-  }
-  // callback_data of every button of the last message with a keyboard.
-  static std::vector<std::string> buttons(const std::vector<store::PendingCall>& calls) {
-    std::vector<std::string> data;
-    for (const auto& call : calls) {
-      auto body = payload(call);
-      if (call.method != "sendMessage" || !body.contains("reply_markup")) continue;
-      data.clear();
-      for (const auto& row : body["reply_markup"]["inline_keyboard"]) {
-        for (const auto& button : row) data.push_back(button["callback_data"]);
-      }
-    }
-    return data;
-  }
-  static std::string toast(const std::vector<store::PendingCall>& calls) {
-    for (const auto& call : calls) {
-      if (call.method == "answerCallbackQuery") return payload(call).value("text", "");
-    }
-    return "<not answered>";
-  }
-
-  std::int64_t balance() { return store::Users(*database_).find(kSeller)->credits; }
-  std::vector<core::Job> jobs() {
-    return store::JobQueue(*database_).list({.tg_user_id = kSeller, .limit = 100});
-  }
-  void grant(int credits) {
-    store::Users(*database_).upsert(kSeller, "seller", "ru", 0);
-    store::Ledger(*database_).grant(kSeller, credits, "test:" + std::to_string(credits), "");
-  }
-
-  // Walks to the confirmation and returns the confirm buttons.
-  std::vector<std::string> walk_to_confirmation(const std::string& count) {
-    press("m:reels");
-    photo("/data/photos/abc.jpg");
-    auto formats = buttons(text("Кружка керамическая, 350 мл, держит тепло"));
-    EXPECT_EQ(formats.size(), catalog_.all().size());
-    auto skip = buttons(press(formats[1]));  // unboxing
-    auto counts = buttons(press(skip[0]));
-    return buttons(press(counts[count == "1" ? 0 : count == "3" ? 1 : 2]));
-  }
-
-  nc::testing::TestDatabase test_db_;
-  core::TemplateCatalog catalog_;
-  core::ModelRegistry models_;
-  std::unique_ptr<store::Database> database_;
-  std::unique_ptr<Router> router_;
-  std::unique_ptr<Dispatcher> dispatcher_;
-  std::int64_t update_id_ = 1000;
-  Incoming last_;
+  ConversationTest() : BotHarness(GetParam()) {}
 };
 
 TEST_P(ConversationTest, StartShowsTheMainMenu) {
@@ -183,7 +72,7 @@ TEST_P(ConversationTest, WholeFlowChargesAndCreatesTheJobsOnce) {
   EXPECT_EQ(toast(again), "Эта кнопка уже неактуальна.");
   EXPECT_EQ(jobs().size(), 3u);
   EXPECT_EQ(balance(), 2);
-  EXPECT_TRUE(store::Ledger(*database_).audit().ok());
+  EXPECT_TRUE(store::Ledger(db()).audit().ok());
 }
 
 TEST_P(ConversationTest, RedeliveredUpdateHasNoSecondEffect) {
@@ -192,9 +81,9 @@ TEST_P(ConversationTest, RedeliveredUpdateHasNoSecondEffect) {
   auto in = base(IncomingKind::kCallback);
   in.callback_id = "cb-go";
   in.callback_data = confirm[0];
-  auto first = dispatcher_->handle(in, {});
+  auto first = deliver(in);
   EXPECT_FALSE(first.duplicate);
-  auto second = dispatcher_->handle(in, {});
+  auto second = deliver(in);
   EXPECT_TRUE(second.duplicate);
   EXPECT_TRUE(second.calls.empty());
   EXPECT_EQ(jobs().size(), 1u);
@@ -215,7 +104,7 @@ TEST_P(ConversationTest, NotEnoughCreditsChargesNothing) {
   auto confirm_one = buttons(press(counts[0]));
   EXPECT_NE(said(press(confirm_one[0])).find("🚀"), std::string::npos);
   EXPECT_EQ(balance(), 1);
-  EXPECT_TRUE(store::Ledger(*database_).audit().ok());
+  EXPECT_TRUE(store::Ledger(db()).audit().ok());
 }
 
 TEST_P(ConversationTest, RestartMidFlowContinuesWhereTheSellerWas) {
@@ -264,8 +153,7 @@ TEST_P(ConversationTest, RetrySameProductWorksFromAnOldDeliveredVideo) {
   press(confirm[0]);
   auto job = jobs().front();
   // The worker delivered it as message 555.
-  database_->execute("UPDATE jobs SET status = 'done', tg_message_id = 555 WHERE id = $1",
-                     {job.id});
+  db().execute("UPDATE jobs SET status = 'done', tg_message_id = 555 WHERE id = $1", {job.id});
   command("start");  // the conversation moves on
   command("balance");
   auto retry = press("retry_same_product", 555);
@@ -288,8 +176,7 @@ TEST_P(ConversationTest, HistoryListsVideosAndResendsADoneOne) {
   grant(3);
   press(walk_to_confirmation("3")[0]);
   auto first = jobs().back();
-  database_->execute("UPDATE jobs SET status = 'done', tg_message_id = 777 WHERE id = $1",
-                     {first.id});
+  db().execute("UPDATE jobs SET status = 'done', tg_message_id = 777 WHERE id = $1", {first.id});
   auto history = command("history");
   EXPECT_NE(said(history).find("📜 Последние видео:"), std::string::npos);
   EXPECT_NE(said(history).find("✅ готово"), std::string::npos);
@@ -316,7 +203,7 @@ TEST_P(ConversationTest, AdminCommandsOnlyForAdmins) {
             "Пользователь 424242 не найден: он должен сначала написать боту.");
   EXPECT_NE(said(command("stats", "", 1)).find("Пользователей: 2"), std::string::npos);
   EXPECT_EQ(balance(), 6);
-  EXPECT_TRUE(store::Ledger(*database_).audit().ok());
+  EXPECT_TRUE(store::Ledger(db()).audit().ok());
 }
 
 TEST_P(ConversationTest, EnglishForEnglishSpeakers) {

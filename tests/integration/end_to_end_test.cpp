@@ -10,8 +10,8 @@
 
 #include "fakes/fake_bot_api.hpp"
 #include "fakes/fake_kie.hpp"
+#include "fakes/scripted_seller.hpp"
 #include "integration/run_binary.hpp"
-#include "integration/scripted_seller.hpp"
 #include "integration/test_database.hpp"
 #include "store/job_queue.hpp"
 #include "store/ledger.hpp"
@@ -22,6 +22,7 @@ namespace nc::testing {
 namespace {
 
 using namespace std::chrono_literals;
+using fakes::ScriptedSeller;
 constexpr std::int64_t kSeller = 6161;
 
 class EndToEndTest : public ::testing::Test {

@@ -1,4 +1,4 @@
-// Outbox, update dedupe, settings and named leases on both backends.
+// Outbox, update dedupe and settings on both backends.
 #include "store/outbox.hpp"
 
 #include <gtest/gtest.h>
@@ -81,21 +81,6 @@ TEST_P(OutboxTest, SettingsKeepTheFirstGeneratedValue) {
   settings.put("polling.offset", "41");
   settings.put("polling.offset", "42");
   EXPECT_EQ(settings.get("polling.offset"), "42");
-}
-
-TEST_P(OutboxTest, OnlyOneHolderOfALeaseAtATime) {
-  Locks locks(db());
-  EXPECT_TRUE(locks.acquire("poller", "a", 300ms));
-  EXPECT_FALSE(locks.acquire("poller", "b", 300ms));
-  EXPECT_TRUE(locks.acquire("poller", "a", 300ms));  // renewal
-  EXPECT_EQ(locks.holder("poller"), "a");
-  std::this_thread::sleep_for(450ms);
-  EXPECT_TRUE(locks.acquire("poller", "b", 30s));  // a's lease ran out
-  EXPECT_FALSE(locks.acquire("poller", "a", 30s));
-  locks.release("poller", "a");  // not a's to release
-  EXPECT_EQ(locks.holder("poller"), "b");
-  locks.release("poller", "b");
-  EXPECT_FALSE(locks.holder("poller"));
 }
 
 NC_BOTH_BACKENDS(OutboxTest);

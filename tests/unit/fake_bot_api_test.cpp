@@ -623,6 +623,44 @@ TEST_F(FakeBotApiTest, CallbackQueriesCanBeAnsweredOnce) {
             "Bad Request: query is too old and response timeout expired or query ID is invalid");
 }
 
+TEST(FakeBotApiOptionsTest, KeepsAcceptedUploadsInAFolder) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("nc-fake-uploads-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  FakeBotApi fake(FakeBotApiOptions{.keep_uploads_in = dir});
+  fake.start();
+  auto sent = call_multipart(fake, "sendVideo",
+                             {{"chat_id", "42"}, {"video", "mp4 bytes", "video.mp4", "video/mp4"}});
+  ASSERT_EQ(sent.status, 200) << sent.body.dump();
+  call_multipart(fake, "sendVideo", {{"video", "refused: no chat", "video.mp4", "video/mp4"}});
+  const auto calls = fake.calls("sendVideo");
+  ASSERT_EQ(calls.size(), 2u);
+  EXPECT_EQ(calls[0].files.at(0).saved_path, (dir / "video-1.mp4").string());
+  std::ifstream saved(calls[0].files.at(0).saved_path, std::ios::binary);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(saved), {}), "mp4 bytes");
+  EXPECT_EQ(calls[1].files.at(0).saved_path, "");  // refused uploads are not kept
+  fake.stop();
+  std::filesystem::remove_all(dir);
+}
+
+TEST(FakeBotApiOptionsTest, LeanModeCountsInsteadOfRecording) {
+  FakeBotApi fake(FakeBotApiOptions{.lean = true});
+  fake.start();
+  EXPECT_EQ(call(fake, "sendMessage", {{"chat_id", 7}, {"text", "a"}}).status, 200);
+  EXPECT_EQ(call(fake, "sendMessage", {{"chat_id", 7}, {"text", "b"}}).status, 200);
+  EXPECT_EQ(call(fake, "sendMessage", {{"chat_id", 8}, {"text", ""}}).status, 400);
+  // Any callback id may be answered once (a load generator makes them up).
+  EXPECT_EQ(call(fake, "answerCallbackQuery", {{"callback_query_id", "cb1"}}).status, 200);
+  EXPECT_EQ(call(fake, "answerCallbackQuery", {{"callback_query_id", "cb1"}}).status, 400);
+  EXPECT_TRUE(fake.calls().empty());
+  const json expected = {{"calls", {{"sendMessage", 3}, {"answerCallbackQuery", 2}}},
+                         {"send_per_chat", {{"7", 2}, {"8", 1}}},
+                         {"answered_callbacks", 1},
+                         {"answer_duplicates", 1}};
+  EXPECT_EQ(fake.stats(), expected);
+  EXPECT_EQ(json::parse(http_get(fake.base_url() + "/stats").body), expected);
+}
+
 TEST_F(FakeBotApiTest, GetFileServesRegisteredFiles) {
   auto dir =
       std::filesystem::temp_directory_path() / ("nc_fake_file_" + std::to_string(::getpid()));

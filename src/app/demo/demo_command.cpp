@@ -3,16 +3,18 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <filesystem>
 #include <iostream>
+#include <thread>
 
 #include "app/build_info.hpp"
-#include "app/demo/demo_telegram.hpp"
-#include "app/demo/scripted_seller.hpp"
+#include "app/demo/seller_walk.hpp"
 #include "app/demo/transcript.hpp"
 #include "app/logging.hpp"
 #include "app/service.hpp"
@@ -21,8 +23,12 @@
 #include "core/scratch_dir.hpp"
 #include "imaging/imaging.hpp"
 #include "imaging/product_photo.hpp"
+#include "fakes/fake_bot_api.hpp"
+#include "fakes/scripted_seller.hpp"
 #include "net/http_client.hpp"
 #include "providers/factory.hpp"
+#include "telegram/bot_api.hpp"
+#include "telegram/poller.hpp"
 
 namespace nc::app {
 namespace {
@@ -45,17 +51,20 @@ Config demo_config(const fs::path& scratch) {
   return config;
 }
 
-demo::SellerScript seller_script(const DemoOptions& options, const std::string& photo) {
-  const auto& language = options.language;
-  const bool english = language == "en";
-  demo::SellerScript script;
-  script.user_id = kSellerId;
-  script.user = json{{"id", kSellerId},
-                     {"is_bot", false},
-                     {"first_name", english ? "Anna" : "Анна"},
-                     {"username", "anna_ceramics"},
-                     {"language_code", language}};
-  script.photo_path = photo;
+// The seller as Telegram describes them.
+json seller_user(const DemoOptions& options) {
+  const bool english = options.language == "en";
+  return json{{"first_name", english ? "Anna" : "Анна"},
+              {"username", "anna_ceramics"},
+              {"language_code", options.language}};
+}
+
+demo::WalkScript walk_script(const DemoOptions& options) {
+  const bool english = options.language == "en";
+  demo::WalkScript script;
+  script.language = options.language;
+  script.photo_file_id = "demo-product-photo";
+  script.photo_name = "product.jpg";
   script.photo_width = media::kPhotoWidth;
   script.photo_height = media::kPhotoHeight;
   script.product =
@@ -70,7 +79,7 @@ demo::SellerScript seller_script(const DemoOptions& options, const std::string& 
 int run_demo(const DemoOptions& options) {
   const auto started = std::chrono::steady_clock::now();
   std::string failure;
-  std::vector<demo::BotMessage> videos;
+  std::vector<demo::Video> videos;
   try {
     fs::create_directories(options.out_dir);
     // The demo's own store and files, removed however the demo ends.
@@ -83,20 +92,29 @@ int run_demo(const DemoOptions& options) {
     fs::copy_file(photo, fs::path(options.out_dir) / "product.jpg",
                   fs::copy_options::overwrite_existing);
 
+    // Telegram on loopback: the bot polls it and sends to it as it would to the real one;
+    // delivered videos are kept in the output folder.
+    fakes::FakeBotApi telegram_api(fakes::FakeBotApiOptions{.keep_uploads_in = options.out_dir});
+    telegram_api.start();
+    telegram_api.add_file("demo-product-photo", photo);
+
     auto database = open_migrated_store(config);
     asio::io_context io(1);
     net::BlockingPool pool(4);
     net::HttpClient http(
         io, net::HttpClientOptions{.user_agent = std::string("NeuroCards/") + kVersion});
+    telegram::BotApi api(io, http,
+                         telegram::BotApiOptions{.base_url = telegram_api.base_url(),
+                                                 .token = telegram_api.token()});
     demo::Transcript transcript(std::cout);
-    const auto script = seller_script(options, photo);
-    demo::DemoTelegram telegram(pool, transcript, kSellerId, script.user, options.out_dir);
 
     const auto catalog = load_templates();
     const auto models = core::ModelRegistry::defaults();
     const auto owner = instance_name();
-    Conversation conversation(io, telegram, *database, pool, imaging, catalog, models, config,
-                              owner);
+    Conversation conversation(io, api, *database, pool, imaging, catalog, models, config, owner);
+    // Short long polls: once stopped, the poller is done within a second.
+    telegram::Poller poller(io, api, *database, pool, conversation.front,
+                            telegram::PollerOptions{.owner = owner, .long_poll_seconds = 1});
     providers::LocalCreateThrottle no_limit;
     const auto provider = providers::make_provider(io, pool, http, models, imaging, no_limit,
                                                    provider_settings(config, ""));
@@ -105,7 +123,7 @@ int run_demo(const DemoOptions& options) {
                                               .database = *database,
                                               .pool = pool,
                                               .provider = *provider,
-                                              .telegram = telegram,
+                                              .telegram = api,
                                               .outbox = conversation.sender,
                                               .http = http,
                                               .models = models,
@@ -113,34 +131,49 @@ int run_demo(const DemoOptions& options) {
                                               .messages = worker_messages,
                                               .imaging = imaging},
                           worker_options(config, owner, ""));
-    demo::ScriptedSeller seller(telegram, conversation.front, conversation.sender, catalog,
-                                transcript, script);
+    fakes::ScriptedSeller seller(telegram_api, kSellerId, seller_user(options));
+    std::atomic<bool> stopping = false;
+    demo::SellerWalk walk(seller, catalog, transcript, walk_script(options), stopping);
 
-    // The seller's walk ends the demo: the worker is stopped, and its end stops the loop.
+    // The seller's walk ends the demo: the worker and the poller are stopped, and once both
+    // have ended the loop stops.
     auto finish = [&](std::string problem) {
       if (failure.empty()) failure = std::move(problem);
+      stopping = true;
+      poller.stop();
       worker.stop();
     };
+    int running = 2;
+    auto ended = [&] {
+      if (--running == 0) io.stop();
+    };
     asio::co_spawn(io, conversation.sender.sweep_forever(std::chrono::seconds(5)), asio::detached);
+    asio::co_spawn(io, poller.run(), [&](std::exception_ptr error) {
+      if (error && failure.empty()) failure = "Polling the demo's Telegram stopped unexpectedly.";
+      finish("");
+      ended();
+    });
     asio::co_spawn(io, worker.run(), [&](std::exception_ptr error) {
       if (error && failure.empty()) failure = "The worker stopped unexpectedly.";
-      io.stop();
+      finish("");
+      ended();
     });
-    asio::co_spawn(io, seller.run(),
-                   [&](std::exception_ptr error, std::vector<demo::BotMessage> delivered) {
-                     try {
-                       if (error) std::rethrow_exception(error);
-                       videos = std::move(delivered);
-                       finish("");
-                     } catch (const std::exception& stopped) {
-                       finish(stopped.what());
-                     }
-                   });
+    std::thread walker([&] {
+      std::string problem;
+      try {
+        videos = walk.run();
+      } catch (const std::exception& stopped) {
+        problem = stopped.what();
+      }
+      asio::post(io, [&finish, problem] { finish(problem); });
+    });
     asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& error, int) {
       if (!error) finish("Interrupted.");
     });
     io.run();
+    walker.join();
+    telegram_api.stop();
     // A render still running (after a failure) finishes before what it uses goes away.
     pool.join();
   } catch (const std::exception& error) {

@@ -1,6 +1,7 @@
 // `neurocards demo`: the whole product offline on a fresh machine. A scripted seller talks to
-// the real conversation through a Telegram inside the process; the real store (a temporary
-// SQLite), worker and local renderer make real videos; the chat is printed as it happens.
+// the real bot (polling, outbox, Bot API client) through the fake Bot API on loopback inside
+// the process; the real store (a temporary SQLite), worker and local renderer make real videos;
+// the chat is printed as it happens.
 #pragma once
 
 #include <CLI/CLI.hpp>

@@ -1,32 +1,61 @@
-#include "integration/scripted_seller.hpp"
+#include "fakes/scripted_seller.hpp"
 
 #include <thread>
 
-namespace nc::testing {
+namespace nc::fakes {
 
 using nlohmann::json;
 
-json ScriptedSeller::russian(json update) {
+namespace {
+
+// The update with `from` merged into its sender.
+json sent_by(json update, const json& from) {
   for (const char* kind : {"message", "callback_query"}) {
-    if (update.contains(kind)) update[kind]["from"]["language_code"] = "ru";
+    if (update.contains(kind)) update[kind]["from"].update(from);
   }
   return update;
 }
 
-void ScriptedSeller::say(const std::string& text) {
-  fake_.push_update(russian(fake_.make_text_message(user_id_, text)));
+}  // namespace
+
+json ScriptedSeller::russian(json update) {
+  return sent_by(std::move(update), {{"language_code", "ru"}});
 }
 
-void ScriptedSeller::press(const std::string& data, std::int64_t message_id) {
-  fake_.push_update(russian(fake_.make_callback(user_id_, data, message_id)));
+ScriptedSeller::ScriptedSeller(FakeBotApi& fake, std::int64_t user_id, json from)
+    : fake_(fake), user_id_(user_id), from_(std::move(from)) {}
+
+json ScriptedSeller::from_me(json update) const {
+  return sent_by(std::move(update), from_);
+}
+
+void ScriptedSeller::say(const std::string& text) {
+  fake_.push_update(from_me(fake_.make_text_message(user_id_, text)));
+}
+
+std::string ScriptedSeller::press(const std::string& data, std::int64_t message_id) {
+  auto update = from_me(fake_.make_callback(user_id_, data, message_id));
+  std::string query_id = update["callback_query"]["id"];
+  fake_.push_update(std::move(update));
+  return query_id;
 }
 
 void ScriptedSeller::send_photo(const std::string& file_id, int width, int height) {
-  fake_.push_update(russian(fake_.make_photo_message(user_id_, file_id, width, height)));
+  fake_.push_update(from_me(fake_.make_photo_message(user_id_, file_id, width, height)));
 }
 
-std::vector<fakes::RecordedCall> ScriptedSeller::messages() const {
-  std::vector<fakes::RecordedCall> mine;
+std::vector<RecordedCall> ScriptedSeller::calls() const {
+  std::vector<RecordedCall> mine;
+  for (auto& call : fake_.calls()) {
+    if (call.chat_id == user_id_ || call.method == "answerCallbackQuery") {
+      mine.push_back(std::move(call));
+    }
+  }
+  return mine;
+}
+
+std::vector<RecordedCall> ScriptedSeller::messages() const {
+  std::vector<RecordedCall> mine;
   for (auto& call : fake_.calls("sendMessage")) {
     if (call.chat_id == user_id_) mine.push_back(std::move(call));
   }
@@ -81,4 +110,4 @@ std::string ScriptedSeller::order(const std::string& photo_file_id, const std::s
   return reply(start + 8);
 }
 
-}  // namespace nc::testing
+}  // namespace nc::fakes

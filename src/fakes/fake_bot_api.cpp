@@ -20,6 +20,7 @@
 #include <charconv>
 #include <condition_variable>
 #include <deque>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <set>
@@ -274,6 +275,7 @@ struct FakeBotApi::Impl {
   TakenFaults take_faults(const std::string& method);
   void add_fault(std::string_view method, Fault fault);
   void record(const Call& call, int status, json response);
+  std::string keep_upload(const std::string& field, const net::MultipartField& upload);
 
   // Methods.
   asio::awaitable<Reply> get_me(Call& call);
@@ -283,9 +285,10 @@ struct FakeBotApi::Impl {
   asio::awaitable<Reply> get_webhook_info(Call& call);
   asio::awaitable<Reply> send_message(Call& call);
   asio::awaitable<Reply> copy_message(Call& call);
-  asio::awaitable<Reply> edit_message_text(Call& call);
+  asio::awaitable<Reply> edit_message_text(Call& call) { return edit_text(call, false); }
   asio::awaitable<Reply> edit_message_reply_markup(Call& call);
-  asio::awaitable<Reply> edit_message_caption(Call& call);
+  asio::awaitable<Reply> edit_message_caption(Call& call) { return edit_text(call, true); }
+  asio::awaitable<Reply> edit_text(Call& call, bool caption);
   asio::awaitable<Reply> delete_message(Call& call);
   asio::awaitable<Reply> answer_callback_query(Call& call);
   asio::awaitable<Reply> send_photo(Call& call) { return send_media(call, "photo"); }
@@ -302,7 +305,15 @@ struct FakeBotApi::Impl {
                                          std::size_t limit, bool is_caption, std::string& visible);
   static std::optional<Reply> check_markup(const Call& call, bool inline_only, json& markup);
   StoredMessage* find_message(const Call& call, std::optional<Reply>& failure);
+  // The message after an edit with `markup`; without one the keyboard goes away, as on the
+  // real server.
+  static json edited(StoredMessage& stored, const json& markup);
 
+  // A message update from a user in their private chat, carrying `content` as `field`; with the
+  // mutex held (the message id continues the chat's sequence).
+  json user_message(std::int64_t user_id, const char* field, json content);
+  // A registered file's size, as Telegram tells it with the file; with the mutex held.
+  void add_file_size(json& file, std::string_view file_id) const;
   json bot_user() const;
   json base_message(std::int64_t chat_id, std::int64_t message_id) const;
   std::int64_t next_message_id(std::int64_t chat_id) { return ++last_message_id_[chat_id]; }
@@ -346,6 +357,11 @@ struct FakeBotApi::Impl {
   std::map<std::string, RegisteredFile> files_by_id_;
   std::map<std::string, std::filesystem::path> files_by_path_;
   std::int64_t file_counter_ = 0;
+  std::size_t kept_uploads_ = 0;
+  std::map<std::string, std::int64_t> calls_per_method_;
+  std::map<std::int64_t, std::int64_t> sends_per_chat_;
+  std::set<std::string> answered_ids_;
+  std::int64_t answer_duplicates_ = 0;
   std::set<std::int64_t> blocked_chats_;
   std::vector<Fault> faults_;
   std::vector<RecordedCall> recorded_;
@@ -528,13 +544,31 @@ void FakeBotApi::Impl::add_fault(std::string_view method, Fault fault) {
   faults_.push_back(std::move(fault));
 }
 
+std::string FakeBotApi::Impl::keep_upload(const std::string& field,
+                                          const net::MultipartField& upload) {
+  const auto extension = std::filesystem::path(upload.filename.value_or("")).extension();
+  std::size_t number = 0;
+  {
+    std::lock_guard lock(mutex_);
+    number = ++kept_uploads_;
+  }
+  const auto path =
+      options_.keep_uploads_in / fmt::format("{}-{}{}", field, number, extension.string());
+  std::ofstream out(path, std::ios::binary);
+  out.write(upload.data.data(), static_cast<std::streamsize>(upload.data.size()));
+  return path.string();
+}
+
 void FakeBotApi::Impl::record(const Call& call, int status, json response) {
   RecordedCall entry;
   entry.method = call.method;
   entry.params = call.params;
   for (const auto& [name, field] : call.files) {
     entry.files.push_back(
-        {name, field.filename.value_or(""), field.content_type, field.data.size()});
+        {name, field.filename.value_or(""), field.content_type, field.data.size(), ""});
+    if (status == 200 && !options_.keep_uploads_in.empty()) {
+      entry.files.back().saved_path = keep_upload(name, field);
+    }
   }
   entry.chat_id = call.chat_id;
   entry.received_at = call.received_at;
@@ -542,7 +576,13 @@ void FakeBotApi::Impl::record(const Call& call, int status, json response) {
   entry.response = std::move(response);
   entry.from_webhook_reply = call.from_webhook_reply;
   std::lock_guard lock(mutex_);
-  recorded_.push_back(std::move(entry));
+  ++calls_per_method_[call.method];
+  if (call.method == "sendMessage" && call.chat_id) ++sends_per_chat_[*call.chat_id];
+  if (call.method == "answerCallbackQuery" &&
+      !answered_ids_.insert(string_param(call.params, "callback_query_id").value_or("")).second) {
+    ++answer_duplicates_;
+  }
+  if (!options_.lean) recorded_.push_back(std::move(entry));
   changed_.notify_all();
 }
 
@@ -636,6 +676,34 @@ FakeBotApi::Impl::StoredMessage* FakeBotApi::Impl::find_message(const Call& call
     return nullptr;
   }
   return &it->second;
+}
+
+json FakeBotApi::Impl::edited(StoredMessage& stored, const json& markup) {
+  stored.markup = markup;
+  stored.message["edit_date"] = unix_now();
+  if (markup.is_null()) {
+    stored.message.erase("reply_markup");
+  } else {
+    stored.message["reply_markup"] = markup;
+  }
+  return stored.message;
+}
+
+json FakeBotApi::Impl::user_message(std::int64_t user_id, const char* field, json content) {
+  return {{"message",
+           {{"message_id", next_message_id(user_id)},
+            {"from", user_json(user_id)},
+            {"chat", chat_json(user_id)},
+            {"date", unix_now()},
+            {field, std::move(content)}}}};
+}
+
+void FakeBotApi::Impl::add_file_size(json& file, std::string_view file_id) const {
+  if (auto it = files_by_id_.find(std::string(file_id)); it != files_by_id_.end()) {
+    std::error_code ec;
+    auto size = std::filesystem::file_size(it->second.local_path, ec);
+    if (!ec) file["file_size"] = size;
+  }
 }
 
 json FakeBotApi::Impl::bot_user() const {
@@ -823,8 +891,10 @@ asio::awaitable<Reply> FakeBotApi::Impl::send_message(Call& call) {
   auto message = base_message(*call.chat_id, id);
   message["text"] = text;
   if (!markup.is_null()) message["reply_markup"] = markup;
-  messages_[{*call.chat_id, id}] =
-      StoredMessage{message, false, string_param(call.params, "text").value_or(""), markup};
+  if (!options_.lean) {
+    messages_[{*call.chat_id, id}] =
+        StoredMessage{message, false, string_param(call.params, "text").value_or(""), markup};
+  }
   co_return ok(std::move(message));
 }
 
@@ -857,9 +927,14 @@ asio::awaitable<Reply> FakeBotApi::Impl::copy_message(Call& call) {
   co_return ok(json{{"message_id", id}});
 }
 
-asio::awaitable<Reply> FakeBotApi::Impl::edit_message_text(Call& call) {
-  std::string text;
-  if (auto failure = check_text(call, "text", kMaxText, false, text)) co_return *failure;
+// editMessageText and editMessageCaption: the same rules for the text of a text message and
+// the caption of a media message.
+asio::awaitable<Reply> FakeBotApi::Impl::edit_text(Call& call, bool caption) {
+  const char* field = caption ? "caption" : "text";
+  std::string visible;
+  if (auto failure = check_text(call, field, caption ? kMaxCaption : kMaxText, caption, visible)) {
+    co_return *failure;
+  }
   json markup;
   if (auto failure = check_markup(call, true, markup)) co_return *failure;
   if (find_param(call.params, "inline_message_id") != nullptr) co_return ok(true);
@@ -867,20 +942,18 @@ asio::awaitable<Reply> FakeBotApi::Impl::edit_message_text(Call& call) {
   std::optional<Reply> failure;
   auto* stored = find_message(call, failure);
   if (stored == nullptr) co_return *failure;
-  if (stored->media) co_return bad_request("there is no text in the message to edit");
-  auto raw = string_param(call.params, "text").value_or("");
-  if (raw == stored->raw_text && markup == stored->markup) co_return bad_request(kNotModified);
-  // Without reply_markup the keyboard goes away, as on the real server.
-  stored->raw_text = raw;
-  stored->markup = markup;
-  stored->message["text"] = text;
-  stored->message["edit_date"] = unix_now();
-  if (markup.is_null()) {
-    stored->message.erase("reply_markup");
-  } else {
-    stored->message["reply_markup"] = markup;
+  if (stored->media != caption) {
+    co_return bad_request(fmt::format("there is no {} in the message to edit", field));
   }
-  co_return ok(stored->message);
+  auto raw = string_param(call.params, field).value_or("");
+  if (raw == stored->raw_text && markup == stored->markup) co_return bad_request(kNotModified);
+  stored->raw_text = raw;
+  if (caption && visible.empty()) {
+    stored->message.erase("caption");
+  } else {
+    stored->message[field] = visible;
+  }
+  co_return ok(edited(*stored, markup));
 }
 
 asio::awaitable<Reply> FakeBotApi::Impl::edit_message_reply_markup(Call& call) {
@@ -892,43 +965,7 @@ asio::awaitable<Reply> FakeBotApi::Impl::edit_message_reply_markup(Call& call) {
   auto* stored = find_message(call, failure);
   if (stored == nullptr) co_return *failure;
   if (markup == stored->markup) co_return bad_request(kNotModified);
-  stored->markup = markup;
-  stored->message["edit_date"] = unix_now();
-  if (markup.is_null()) {
-    stored->message.erase("reply_markup");
-  } else {
-    stored->message["reply_markup"] = markup;
-  }
-  co_return ok(stored->message);
-}
-
-asio::awaitable<Reply> FakeBotApi::Impl::edit_message_caption(Call& call) {
-  std::string caption;
-  if (auto failure = check_text(call, "caption", kMaxCaption, true, caption)) co_return *failure;
-  json markup;
-  if (auto failure = check_markup(call, true, markup)) co_return *failure;
-  if (find_param(call.params, "inline_message_id") != nullptr) co_return ok(true);
-  std::lock_guard lock(mutex_);
-  std::optional<Reply> failure;
-  auto* stored = find_message(call, failure);
-  if (stored == nullptr) co_return *failure;
-  if (!stored->media) co_return bad_request("there is no caption in the message to edit");
-  auto raw = string_param(call.params, "caption").value_or("");
-  if (raw == stored->raw_text && markup == stored->markup) co_return bad_request(kNotModified);
-  stored->raw_text = raw;
-  stored->markup = markup;
-  if (caption.empty()) {
-    stored->message.erase("caption");
-  } else {
-    stored->message["caption"] = caption;
-  }
-  stored->message["edit_date"] = unix_now();
-  if (markup.is_null()) {
-    stored->message.erase("reply_markup");
-  } else {
-    stored->message["reply_markup"] = markup;
-  }
-  co_return ok(stored->message);
+  co_return ok(edited(*stored, markup));
 }
 
 asio::awaitable<Reply> FakeBotApi::Impl::delete_message(Call& call) {
@@ -943,8 +980,10 @@ asio::awaitable<Reply> FakeBotApi::Impl::delete_message(Call& call) {
 asio::awaitable<Reply> FakeBotApi::Impl::answer_callback_query(Call& call) {
   auto id = string_param(call.params, "callback_query_id").value_or("");
   std::lock_guard lock(mutex_);
-  // An id can be answered once; unknown and already answered ones get the same error.
-  if (open_callbacks_.erase(id) == 0) co_return bad_request(kOldQuery);
+  // An id can be answered once; unknown and already answered ones get the same error. Lean:
+  // the ids come from a load generator, not from this fake.
+  const bool open = options_.lean ? !answered_ids_.contains(id) : open_callbacks_.erase(id) > 0;
+  if (!open) co_return bad_request(kOldQuery);
   co_return ok(true);
 }
 
@@ -1206,7 +1245,7 @@ void FakeBotApi::start() {
   impl.io_ = std::make_unique<asio::io_context>();
   net::HttpServerOptions server_options;
   server_options.host = "127.0.0.1";
-  server_options.port = 0;
+  server_options.port = impl.options_.port;
   server_options.body_limit = impl.options_.upload_limit + (1 << 20);
   server_options.read_timeout = std::chrono::seconds(60);
   impl.server_ = std::make_unique<net::HttpServer>(*impl.io_, server_options);
@@ -1216,6 +1255,13 @@ void FakeBotApi::start() {
   impl.server_->route("GET", std::string(kFilePrefix), [&impl](net::HttpServerRequest request) {
     return impl.handle_download(std::move(request));
   });
+  impl.server_->route("GET", "/stats",
+                      [this](net::HttpServerRequest) -> asio::awaitable<net::HttpServerResponse> {
+                        net::HttpServerResponse response;
+                        response.content_type = "application/json";
+                        response.body = stats().dump();
+                        co_return response;
+                      });
   impl.server_->start();
   impl.port_ = impl.server_->port();
   {
@@ -1285,17 +1331,13 @@ std::int64_t FakeBotApi::push_update(json update) {
 json FakeBotApi::make_text_message(std::int64_t user_id, std::string_view text) {
   auto& impl = *impl_;
   std::lock_guard lock(impl.mutex_);
-  json message = {{"message_id", impl.next_message_id(user_id)},
-                  {"from", user_json(user_id)},
-                  {"chat", chat_json(user_id)},
-                  {"date", unix_now()},
-                  {"text", text}};
+  auto message = impl.user_message(user_id, "text", text);
   if (text.starts_with('/')) {
     auto command = text.substr(0, text.find(' '));
-    message["entities"] = json::array(
+    message["message"]["entities"] = json::array(
         {{{"offset", 0}, {"length", utf16_length(command).value_or(0)}, {"type", "bot_command"}}});
   }
-  return {{"message", std::move(message)}};
+  return message;
 }
 
 json FakeBotApi::make_photo_message(std::int64_t user_id, std::string_view file_id, int width,
@@ -1306,22 +1348,13 @@ json FakeBotApi::make_photo_message(std::int64_t user_id, std::string_view file_
                {"file_unique_id", "AQADPhoto" + std::string(file_id)},
                {"width", width},
                {"height", height}};
-  if (auto it = impl.files_by_id_.find(std::string(file_id)); it != impl.files_by_id_.end()) {
-    std::error_code ec;
-    auto size = std::filesystem::file_size(it->second.local_path, ec);
-    if (!ec) full["file_size"] = size;
-  }
+  impl.add_file_size(full, file_id);
   double scale = 90.0 / std::max({width, height, 1});
   json small = {{"file_id", std::string(file_id) + "-thumb"},
                 {"file_unique_id", "AQADThumb" + std::string(file_id)},
                 {"width", static_cast<int>(width * scale)},
                 {"height", static_cast<int>(height * scale)}};
-  json message = {{"message_id", impl.next_message_id(user_id)},
-                  {"from", user_json(user_id)},
-                  {"chat", chat_json(user_id)},
-                  {"date", unix_now()},
-                  {"photo", json::array({small, full})}};
-  return {{"message", std::move(message)}};
+  return impl.user_message(user_id, "photo", json::array({small, full}));
 }
 
 json FakeBotApi::make_document_message(std::int64_t user_id, std::string_view file_id,
@@ -1332,17 +1365,8 @@ json FakeBotApi::make_document_message(std::int64_t user_id, std::string_view fi
                    {"file_unique_id", "AQADDoc" + std::string(file_id)},
                    {"file_name", file_name},
                    {"mime_type", mime_type}};
-  if (auto it = impl.files_by_id_.find(std::string(file_id)); it != impl.files_by_id_.end()) {
-    std::error_code ec;
-    auto size = std::filesystem::file_size(it->second.local_path, ec);
-    if (!ec) document["file_size"] = size;
-  }
-  json message = {{"message_id", impl.next_message_id(user_id)},
-                  {"from", user_json(user_id)},
-                  {"chat", chat_json(user_id)},
-                  {"date", unix_now()},
-                  {"document", std::move(document)}};
-  return {{"message", std::move(message)}};
+  impl.add_file_size(document, file_id);
+  return impl.user_message(user_id, "document", std::move(document));
 }
 
 json FakeBotApi::make_callback(std::int64_t user_id, std::string_view data,
@@ -1364,6 +1388,18 @@ json FakeBotApi::make_callback(std::int64_t user_id, std::string_view data,
             {"message", std::move(message)},
             {"chat_instance", std::to_string(user_id * 7 + 3)},
             {"data", data}}}};
+}
+
+json FakeBotApi::stats() const {
+  const auto& impl = *impl_;
+  std::lock_guard lock(impl.mutex_);
+  json per_chat = json::object();
+  for (const auto& [chat, n] : impl.sends_per_chat_)
+    per_chat[std::to_string(chat)] = n;
+  return {{"calls", impl.calls_per_method_},
+          {"send_per_chat", std::move(per_chat)},
+          {"answered_callbacks", impl.answered_ids_.size()},
+          {"answer_duplicates", impl.answer_duplicates_}};
 }
 
 void FakeBotApi::redeliver_next() {

@@ -27,8 +27,8 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t kResponseLimit = 256 << 20;
+constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 
 std::string to_lower(std::string_view text) {
   std::string out(text);

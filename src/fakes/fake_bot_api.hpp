@@ -1,5 +1,6 @@
-// A fake Telegram Bot API server on loopback for tests: the real wire format and error texts,
-// an update queue served by long polling or delivered to a webhook, recorded calls, fault knobs.
+// A fake Telegram Bot API server on loopback: the real wire format and error texts, an update
+// queue served by long polling or delivered to a webhook, recorded calls, fault knobs. The tests
+// and benchmarks talk to it, and it is the Telegram of `neurocards demo`.
 #pragma once
 
 #include <chrono>
@@ -30,6 +31,12 @@ struct FakeBotApiOptions {
   // Like the real server, setWebhook first connects to the URL and fails when it cannot.
   bool check_webhook_reachable = true;
   std::size_t upload_limit = 50 << 20;  // bigger request bodies get 413
+  // Non-empty: every accepted upload is also written here (video-1.mp4, …); see saved_path.
+  std::filesystem::path keep_uploads_in;
+  unsigned short port = 0;  // 0: any free port
+  // For load benchmarks: calls are counted (stats()) but not recorded, sent messages are not
+  // kept (so they cannot be edited or copied), and any callback query id may be answered once.
+  bool lean = false;
 };
 
 struct UploadedFile {
@@ -37,6 +44,7 @@ struct UploadedFile {
   std::string filename;
   std::string content_type;
   std::size_t size = 0;
+  std::string saved_path;  // where it was written (FakeBotApiOptions::keep_uploads_in)
 };
 
 struct RecordedCall {
@@ -120,6 +128,10 @@ class FakeBotApi {
   FakeWebhook webhook() const;
   // A message the bot sent, as it stands after edits (text, caption, reply_markup, …).
   std::optional<nlohmann::json> message(std::int64_t chat_id, std::int64_t message_id) const;
+  // Counts kept in every mode, also served as GET /stats: {"calls": {method: n},
+  // "send_per_chat": {chat_id: sendMessage count}, "answered_callbacks": distinct ids answered,
+  // "answer_duplicates": answers to an id answered before}.
+  nlohmann::json stats() const;
 
  private:
   struct Impl;
