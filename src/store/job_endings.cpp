@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/unix_time.hpp"
 #include "store/job_queue.hpp"
 #include "store/ledger.hpp"
 #include "store/settings.hpp"
@@ -10,12 +11,6 @@ namespace nc::store {
 namespace {
 
 constexpr std::int64_t kAlertEverySeconds = 3600;
-
-std::int64_t unix_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 }  // namespace
 
@@ -40,10 +35,9 @@ std::vector<PendingCall> JobEndings::alert_once_an_hour(const std::string& owner
                                                         const std::string& text) {
   return database_.transaction([&](Connection& connection) {
     std::vector<PendingCall> notices;
-    const auto now = unix_seconds();
-    const auto last = Settings::get(connection, key);
-    if (last && now - std::stoll(*last) < kAlertEverySeconds) return notices;
-    Settings::put(connection, key, std::to_string(now));
+    if (!Settings::claim_once_per(connection, key, core::unix_now(), kAlertEverySeconds)) {
+      return notices;
+    }
     for (auto admin : admin_ids) {
       const nlohmann::json payload{{"chat_id", admin}, {"text", text}};
       notices.push_back(Outbox::add(

@@ -79,7 +79,14 @@ TEST_P(KieWorkerTest, KilledWorkerNeverCreatesATaskTwice) {
   kie_.set_default_script(slow);
   enqueue(5, "kling-2.6/image-to-video");
   auto first = worker("first.log");
-  ASSERT_TRUE(eventually([&] { return kie_.create_count() == 5; }, 60s)) << first->log();
+  auto every_job_holds_a_task = [&] {
+    for (const auto& job : jobs()) {
+      if (job.provider_task_id.empty()) return false;
+    }
+    return true;
+  };
+  ASSERT_TRUE(eventually([&] { return kie_.create_count() == 5 && every_job_holds_a_task(); }, 60s))
+      << first->log();
   first->kill_hard();  // mid-generation: every job holds a task id
   auto second = worker("second.log");
   ASSERT_TRUE(telegram_.wait_for_calls("sendVideo", 5, 120s)) << second->log();

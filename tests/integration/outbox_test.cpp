@@ -3,7 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <thread>
+#include <vector>
 
 #include "integration/test_database.hpp"
 #include "store/settings.hpp"
@@ -36,10 +38,11 @@ TEST_P(OutboxTest, StaleCallsAreReclaimedInOrderAndFinishedOnce) {
   auto ids = db().transaction([](Connection& c) {
     std::vector<std::int64_t> out;
     for (int i = 0; i < 3; ++i) {
-      out.push_back(Outbox::add(c, {.chat_id = 7, .method = "sendMessage",
-                                    .payload = R"({"chat_id":7,"text":"hi"})"},
-                                "front-1", 200ms)
-                        .id);
+      out.push_back(
+          Outbox::add(
+              c, {.chat_id = 7, .method = "sendMessage", .payload = R"({"chat_id":7,"text":"hi"})"},
+              "front-1", 200ms)
+              .id);
     }
     return out;
   });
@@ -81,6 +84,31 @@ TEST_P(OutboxTest, SettingsKeepTheFirstGeneratedValue) {
   settings.put("polling.offset", "41");
   settings.put("polling.offset", "42");
   EXPECT_EQ(settings.get("polling.offset"), "42");
+}
+
+TEST_P(OutboxTest, AClaimOncePerPeriodGoesToOneOfManyAtOnce) {
+  auto other_host = test_db_.open_another();
+  std::atomic<int> won = 0;
+  std::vector<std::thread> claimers;
+  for (int i = 0; i < 8; ++i) {
+    Database& database = i % 2 == 0 ? db() : *other_host;
+    claimers.emplace_back([&database, &won] {
+      database.transaction([&](Connection& connection) {
+        if (Settings::claim_once_per(connection, "alert.x", 10'000, 3600)) ++won;
+      });
+    });
+  }
+  for (auto& claimer : claimers)
+    claimer.join();
+  EXPECT_EQ(won, 1);
+  auto claim = [&](std::int64_t now) {
+    return db().transaction([&](Connection& connection) {
+      return Settings::claim_once_per(connection, "alert.x", now, 3600);
+    });
+  };
+  EXPECT_FALSE(claim(10'000 + 3599));  // within the hour
+  EXPECT_TRUE(claim(10'000 + 3600));   // an hour on
+  EXPECT_FALSE(claim(10'000 + 3601));
 }
 
 NC_BOTH_BACKENDS(OutboxTest);
