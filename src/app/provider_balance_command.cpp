@@ -26,8 +26,7 @@ int print_provider_balance(const Config& config, bool as_json) {
     return 2;
   }
   boost::asio::io_context io(1);
-  const auto user_agent = std::string("NeuroCards/") + kVersion;
-  net::HttpClient http(io, net::HttpClientOptions{.user_agent = user_agent});
+  net::HttpClient http(io, net::HttpClientOptions{.user_agent = user_agent()});
   net::BlockingPool pool(1);
   const media::Imaging imaging;
   const auto models = core::ModelRegistry::defaults();

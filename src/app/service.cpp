@@ -17,6 +17,7 @@
 #include "bot/worker_messages.hpp"
 #include "core/models.hpp"
 #include "core/templates.hpp"
+#include "core/unix_time.hpp"
 #include "http/files_route.hpp"
 #include "http/health_route.hpp"
 #include "http/metrics_route.hpp"
@@ -28,7 +29,6 @@
 #include "net/hmac.hpp"
 #include "net/http_client.hpp"
 #include "net/http_server.hpp"
-#include "net/signed_link.hpp"
 #include "providers/factory.hpp"
 #include "store/ids.hpp"
 #include "store/settings.hpp"
@@ -73,13 +73,12 @@ int run_service(const Config& config, Roles roles) {
   std::filesystem::create_directories(config.data_dir);
   auto database = open_migrated_store(config);
   const http::BuildIdentity identity{kVersion, kBuildId};
-  const auto user_agent = std::string("NeuroCards/") + kVersion;
 
   obs::Registry registry;  // outlives every part that reports to it
   ServiceMetrics metrics(registry);
   asio::io_context io(1);
   net::BlockingPool pool(4);
-  net::HttpClient http(io, net::HttpClientOptions{.user_agent = user_agent});
+  net::HttpClient http(io, net::HttpClientOptions{.user_agent = user_agent()});
   telegram::BotApi api(
       io, http,
       telegram::BotApiOptions{.base_url = config.telegram_api_url, .token = config.bot_token});
@@ -135,7 +134,7 @@ int run_service(const Config& config, Roles roles) {
   http::MetricsRoute metrics_route(registry,
                                    [&] { return metrics.refresh_queue(*database, pool); });
   http::FilesRoute files(std::filesystem::path(config.data_dir) / "inputs", link_secret,
-                         net::unix_now);
+                         core::unix_now);
   std::unique_ptr<http::ProviderCallbackRoute> callback_route;
   if (callbacks) {
     callback_route = std::make_unique<http::ProviderCallbackRoute>(*database, pool, *callbacks);

@@ -73,7 +73,7 @@ providers::ProviderSettings provider_settings(const Config& config,
                                      .kie_api_url = config.kie_api_url,
                                      .kie_upload_url = config.kie_upload_url,
                                      .kie_api_key = config.kie_api_key,
-                                     .user_agent = std::string("NeuroCards/") + kVersion,
+                                     .user_agent = user_agent(),
                                      .public_base_url = config.public_base_url,
                                      .callback_secret = callback_secret,
                                      .data_dir = config.data_dir};

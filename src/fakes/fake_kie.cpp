@@ -388,10 +388,7 @@ FakeKie::Impl::Outcome FakeKie::Impl::dispatch(const net::HttpServerRequest& req
     outcome.answer = from_fault(*fault);
     return outcome;
   }
-  const auto task_id = [&] {
-    auto it = request.query.find("taskId");
-    return it == request.query.end() ? std::string() : it->second;
-  };
+  const auto task_id = [&] { return request.query_value("taskId"); };
   switch (endpoint) {
     case KieEndpoint::kVeoGenerate:
       return veo_generate(body);

@@ -10,8 +10,7 @@ namespace nc::http {
 boost::asio::awaitable<net::HttpServerResponse> ProviderCallbackRoute::handle(
     net::HttpServerRequest request) {
   const auto job_id = request.path.substr(path().size());
-  const auto found = request.query.find("sig");
-  const std::string signature = found == request.query.end() ? "" : found->second;
+  const auto signature = request.query_value("sig");
   std::optional<providers::CallbackNotice> notice;
   if (store::is_uuid(job_id)) notice = endpoint_.read(job_id, signature, request.body);
   if (!notice) {

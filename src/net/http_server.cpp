@@ -124,6 +124,11 @@ std::optional<std::string> HttpServerRequest::header(std::string_view name) cons
   return std::nullopt;
 }
 
+std::string HttpServerRequest::query_value(const std::string& name) const {
+  const auto found = query.find(name);
+  return found == query.end() ? std::string() : found->second;
+}
+
 struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
   Impl(asio::io_context& io_context, HttpServerOptions server_options)
       : io_(io_context), options_(std::move(server_options)), acceptor_(asio::make_strand(io_)) {}

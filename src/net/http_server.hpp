@@ -27,6 +27,8 @@ struct HttpServerRequest {
 
   // First header with this name (any case).
   std::optional<std::string> header(std::string_view name) const;
+  // The query parameter's value; "" when it is absent.
+  std::string query_value(const std::string& name) const;
 };
 
 struct HttpServerResponse {

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <charconv>
-#include <chrono>
 
 #include "net/hmac.hpp"
 
@@ -16,12 +15,6 @@ std::string signature_of(std::string_view name, std::string_view expires, std::s
 
 }  // namespace
 
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 std::string sign_link(std::string_view name, std::int64_t expires_unix, std::string_view secret) {
   const auto expires = std::to_string(expires_unix);
   return fmt::format("exp={}&sig={}", expires, signature_of(name, expires, secret));
@@ -30,7 +23,8 @@ std::string sign_link(std::string_view name, std::int64_t expires_unix, std::str
 bool verify_link(std::string_view name, std::string_view expires, std::string_view signature,
                  std::int64_t now_unix, std::string_view secret) {
   std::int64_t expires_unix = 0;
-  auto [end, error] = std::from_chars(expires.data(), expires.data() + expires.size(), expires_unix);
+  auto [end, error] =
+      std::from_chars(expires.data(), expires.data() + expires.size(), expires_unix);
   if (error != std::errc() || end != expires.data() + expires.size()) return false;
   if (expires_unix < now_unix) return false;
   return constant_time_equal(signature, signature_of(name, expires, secret));

@@ -93,8 +93,7 @@ struct Capabilities {
   // Makes videos on this machine from local files: inputs need no link or upload, and jobs
   // without a model use the provider's own ("local").
   bool renders_locally = false;
-  // Can tell us when a task changes (a callback URL per job, see CallbackEndpoint).
-  bool calls_back = false;
+  // Whether it can call back is callback_url(): empty when it cannot.
 };
 
 // A provider's call that a job's task changed: only a hint to read the task's status now.

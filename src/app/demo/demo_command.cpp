@@ -101,8 +101,7 @@ int run_demo(const DemoOptions& options) {
     auto database = open_migrated_store(config);
     asio::io_context io(1);
     net::BlockingPool pool(4);
-    net::HttpClient http(
-        io, net::HttpClientOptions{.user_agent = std::string("NeuroCards/") + kVersion});
+    net::HttpClient http(io, net::HttpClientOptions{.user_agent = user_agent()});
     telegram::BotApi api(io, http,
                          telegram::BotApiOptions{.base_url = telegram_api.base_url(),
                                                  .token = telegram_api.token()});

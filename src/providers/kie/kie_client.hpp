@@ -47,7 +47,7 @@ class KieProvider final : public Provider {
               KieOptions options);
 
   std::string_view name() const override { return "kie"; }
-  Capabilities capabilities() const override { return {.calls_back = true}; }
+  Capabilities capabilities() const override { return {}; }
   std::string callback_url(std::string_view job_id) const override {
     return callbacks_.url_for(job_id);
   }

@@ -42,20 +42,6 @@ std::string for_log(std::string_view text) {
   return out;
 }
 
-std::string_view call_name(KieCall call) {
-  switch (call) {
-    case KieCall::kCreate:
-      return "create";
-    case KieCall::kStatus:
-      return "status";
-    case KieCall::kUpload:
-      return "upload";
-    case KieCall::kBalance:
-      return "balance";
-  }
-  return "call";
-}
-
 // KIE answers enum and required-field mistakes on createTask with 500 (contract 2, [field×3]).
 bool is_validation_message(std::string_view lowered) {
   return contains_any(lowered, {"not within the range of allowed options", "is required"});
@@ -115,7 +101,7 @@ std::optional<std::string_view> known_reason(std::string_view provider_message) 
 
 ProviderError classify_code(int code, std::string_view message, KieCall call) {
   const auto lowered = lower(message);
-  const auto log = fmt::format("KIE {} answered {}: {}", call_name(call), code, for_log(message));
+  const auto log = fmt::format("KIE {} answered {}: {}", to_string(call), code, for_log(message));
   // A refused request's own text is about our parameters, not for a seller; only the known
   // causes a seller can act on are passed on.
   const auto permanent = [&](std::string_view fallback_reason) {
@@ -220,7 +206,7 @@ KieReply read_reply(const net::HttpResponse& response, KieCall call) {
   KieReply reply;
   if (!response.error.empty() || response.status == 0) {
     reply.error = make(ErrorClass::kTransient, 0,
-                       fmt::format("KIE {}: {}{}", call_name(call),
+                       fmt::format("KIE {}: {}{}", to_string(call),
                                    response.timed_out ? "timed out: " : "network error: ",
                                    for_log(response.error)),
                        std::string(kReasonBusy));
@@ -252,7 +238,7 @@ KieReply read_reply(const net::HttpResponse& response, KieCall call) {
   }
   if (!envelope || !code) {
     reply.error = make(ErrorClass::kTransient, status,
-                       fmt::format("KIE {}: HTTP {} without a JSON envelope{}", call_name(call),
+                       fmt::format("KIE {}: HTTP {} without a JSON envelope{}", to_string(call),
                                    status, parsed.ok() ? "" : " (" + parsed.error().message + ")"),
                        std::string(kReasonBusy));
     return reply;
