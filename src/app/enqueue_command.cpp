@@ -8,6 +8,7 @@
 #include "store/job_queue.hpp"
 #include "store/ledger.hpp"
 #include "store/migrations.hpp"
+#include "store/savepoint.hpp"
 #include "store/users.hpp"
 
 namespace nc::app {
@@ -38,31 +39,37 @@ int enqueue(const Config& config, const EnqueueArgs& args) {
   const std::string product =
       nlohmann::json{{"text", args.text}, {"user_prompt", args.wishes}}.dump();
   std::vector<std::string> ids;
-  try {
-    database->transaction([&](store::Connection& connection) {
-      for (int i = 1; i <= args.count; ++i) {
-        auto job = store::JobQueue::enqueue(
-            connection, store::NewJob{.user_id = user->id,
-                                      .tg_user_id = user->tg_user_id,
-                                      .idempotency_key = fmt::format("manual:{}:{}", batch, i),
-                                      .batch_id = batch,
-                                      .batch_index = i,
-                                      .batch_size = args.count,
-                                      .template_id = args.template_id,
-                                      .model = args.model,
-                                      .input_photo_path = args.photo,
-                                      .product_info = product});
-        if (args.charge) store::Ledger::charge_job(connection, user->id, job.job_id, 1);
-        ids.push_back(job.job_id);
+  const bool created = database->transaction([&](store::Connection& connection) {
+    store::Savepoint all_or_nothing(connection, "enqueue");
+    for (int i = 1; i <= args.count; ++i) {
+      auto job = store::JobQueue::enqueue(
+          connection, store::NewJob{.user_id = user->id,
+                                    .tg_user_id = user->tg_user_id,
+                                    .idempotency_key = fmt::format("manual:{}:{}", batch, i),
+                                    .batch_id = batch,
+                                    .batch_index = i,
+                                    .batch_size = args.count,
+                                    .template_id = args.template_id,
+                                    .model = args.model,
+                                    .input_photo_path = args.photo,
+                                    .product_info = product});
+      if (args.charge) {
+        const auto charged = store::Ledger::charge_job(connection, user->id, job.job_id, 1);
+        if (charged != store::PostingOutcome::kApplied) return false;
       }
-    });
-  } catch (const store::InsufficientCredits& error) {
+      ids.push_back(job.job_id);
+    }
+    all_or_nothing.release();
+    return true;
+  });
+  if (!created) {
     std::cerr << fmt::format("not enough credits: needed {}, the balance is {}; nothing created\n",
                              args.count, user->credits);
     return 1;
   }
   database->notify_jobs_due();
-  for (const auto& id : ids) std::cout << id << '\n';
+  for (const auto& id : ids)
+    std::cout << id << '\n';
   return 0;
 }
 

@@ -6,18 +6,10 @@
 
 #include "bot/turn.hpp"
 #include "store/ledger.hpp"
+#include "store/overview.hpp"
 
 namespace nc::bot {
 namespace {
-
-constexpr const char* kStats =
-    "SELECT (SELECT COUNT(*) FROM users) AS users, "
-    "(SELECT COALESCE(SUM(credits), 0) FROM users) AS credits, "
-    "(SELECT COUNT(*) FROM jobs WHERE status = 'queued') AS queued, "
-    "(SELECT COUNT(*) FROM jobs WHERE status IN ('submitting', 'generating', 'delivering')) "
-    "  AS active, "
-    "(SELECT COUNT(*) FROM jobs WHERE status = 'done') AS done, "
-    "(SELECT COUNT(*) FROM jobs WHERE status = 'failed') AS failed";
 
 template <typename Int>
 bool parse_number(const std::string& text, Int& value) {
@@ -26,13 +18,11 @@ bool parse_number(const std::string& text, Int& value) {
 }
 
 void stats(Turn& turn) {
-  const auto row = turn.db.execute(kStats, {}).front();
-  turn.out.send_text(format(turn.texts.admin_stats, fmt::arg("users", row.integer("users")),
-                            fmt::arg("queued", row.integer("queued")),
-                            fmt::arg("active", row.integer("active")),
-                            fmt::arg("done", row.integer("done")),
-                            fmt::arg("failed", row.integer("failed")),
-                            fmt::arg("credits", row.integer("credits"))));
+  const auto shop = store::read_overview(turn.db);
+  turn.out.send_text(format(turn.texts.admin_stats, fmt::arg("users", shop.users),
+                            fmt::arg("queued", shop.queued), fmt::arg("active", shop.active),
+                            fmt::arg("done", shop.done), fmt::arg("failed", shop.failed),
+                            fmt::arg("credits", shop.credits)));
 }
 
 void grant(Turn& turn) {

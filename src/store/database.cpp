@@ -118,6 +118,7 @@ std::string replace_token(std::string_view token, Backend backend) {
   const bool pg = backend == Backend::kPostgres;
   if (token == "now") return pg ? "now()" : std::string(kSqliteNow);
   if (token == "skip_locked") return pg ? "FOR UPDATE SKIP LOCKED" : "";
+  if (token == "for_update") return pg ? "FOR UPDATE" : "";
   // Wall-clock milliseconds since the epoch, read when the statement runs (not at BEGIN).
   if (token == "clock_ms") {
     return pg ? "(extract(epoch from clock_timestamp()) * 1000)::bigint"
@@ -138,7 +139,8 @@ std::string replace_token(std::string_view token, Backend backend) {
 }
 
 bool starts_token(std::string_view rest) {
-  for (std::string_view prefix : {"now}", "now+ms ", "age_s ", "skip_locked}", "clock_ms}"}) {
+  for (std::string_view prefix :
+       {"now}", "now+ms ", "age_s ", "skip_locked}", "for_update}", "clock_ms}"}) {
     if (rest.starts_with(prefix)) return true;
   }
   return false;

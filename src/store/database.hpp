@@ -207,6 +207,7 @@ std::unique_ptr<Database> open_database(const std::string& url);
 
 // Rewrites neutral SQL for a backend. Tokens: {now}, {now+ms $N} (now plus $N milliseconds),
 // {age_s EXPR} (seconds since the timestamp EXPR), {skip_locked} (row locks for claiming),
+// {for_update} (holds the rows read to the end of the transaction),
 // {clock_ms} (wall-clock epoch milliseconds when the statement runs).
 std::string to_dialect(std::string_view sql, Backend backend);
 

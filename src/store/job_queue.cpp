@@ -277,6 +277,11 @@ int JobQueue::release_all(const std::string& owner) {
   return static_cast<int>(released);
 }
 
+bool JobQueue::has_job_with_key(Connection& connection, const std::string& idempotency_key) {
+  return !connection.execute("SELECT 1 FROM jobs WHERE idempotency_key = $1", {idempotency_key})
+              .empty();
+}
+
 std::optional<core::Job> JobQueue::find(Connection& connection, const std::string& job_id) {
   if (!is_uuid(job_id)) return std::nullopt;
   auto rows = connection.execute(kFindJob, {job_id});

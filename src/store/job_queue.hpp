@@ -74,6 +74,8 @@ class JobQueue {
   // The same idempotency key twice gives one job.
   EnqueueResult enqueue(const NewJob& job);
   static EnqueueResult enqueue(Connection& connection, const NewJob& job);
+  // True when a job was enqueued under this idempotency key.
+  static bool has_job_with_key(Connection& connection, const std::string& idempotency_key);
 
   // Claims up to `limit` due jobs for `owner` until now + `lease`. PostgreSQL skips rows other
   // workers hold locked; SQLite serialises claimers with its write lock.

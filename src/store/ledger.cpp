@@ -9,14 +9,19 @@ constexpr const char* kInsertPosting =
     "INSERT INTO credit_ledger (user_id, delta, reason, job_id, idempotency_key, note) "
     "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id";
 
-// The balance checks live in the UPDATE itself, so concurrent postings cannot overdraw or pass
-// the limit: the row lock serialises them and each one re-checks on the current balance. The
-// sum is taken in 64 bits so PostgreSQL's integer never overflows while checking.
+// The bounds are checked again in the UPDATE as a last guard; the sum is taken in 64 bits so
+// PostgreSQL's integer never overflows while checking.
 constexpr const char* kApplyDelta =
     "UPDATE users SET credits = CAST(credits AS BIGINT) + $1, updated_at = {now} "
     "WHERE id = $2 AND CAST(credits AS BIGINT) + $1 >= 0 AND CAST(credits AS BIGINT) + $1 <= $3";
 
+// PostgreSQL: the row stays locked to the end of the transaction. SQLite: the transaction holds
+// the database's write lock from BEGIN IMMEDIATE.
+constexpr const char* kLockUserCredits = "SELECT credits FROM users WHERE id = $1 {for_update}";
+
 constexpr const char* kUserCredits = "SELECT credits FROM users WHERE id = $1";
+
+constexpr const char* kPostingExists = "SELECT 1 FROM credit_ledger WHERE idempotency_key = $1";
 
 constexpr const char* kChargeOfJob =
     "SELECT user_id, delta FROM credit_ledger WHERE idempotency_key = $1";
@@ -40,57 +45,56 @@ constexpr const char* kAuditTotals =
     "  (SELECT 1 FROM credit_ledger c WHERE c.reason = 'charge' AND c.job_id = r.job_id)) "
     "  AS uncharged_refunds";
 
-std::string charge_key(const std::string& job_id) { return "charge:" + job_id; }
-std::string refund_key(const std::string& job_id) { return "refund:" + job_id; }
+std::string charge_key(const std::string& job_id) {
+  return "charge:" + job_id;
+}
+std::string refund_key(const std::string& job_id) {
+  return "refund:" + job_id;
+}
 
 }  // namespace
 
 const char* to_string(PostingOutcome outcome) {
   switch (outcome) {
-    case PostingOutcome::kApplied: return "applied";
-    case PostingOutcome::kAlreadyApplied: return "already applied";
-    case PostingOutcome::kInsufficient: return "insufficient credits";
-    case PostingOutcome::kNotCharged: return "job was never charged";
-    case PostingOutcome::kUnknownUser: return "unknown user";
-    case PostingOutcome::kAboveLimit: return "balance limit";
+    case PostingOutcome::kApplied:
+      return "applied";
+    case PostingOutcome::kAlreadyApplied:
+      return "already applied";
+    case PostingOutcome::kInsufficient:
+      return "insufficient credits";
+    case PostingOutcome::kNotCharged:
+      return "job was never charged";
+    case PostingOutcome::kUnknownUser:
+      return "unknown user";
+    case PostingOutcome::kAboveLimit:
+      return "balance limit";
   }
   return "unknown";
 }
-
-InsufficientCredits::InsufficientCredits(std::int64_t needed_credits,
-                                         std::int64_t available_credits)
-    : DbError(fmt::format("insufficient credits: needed {}, available {}", needed_credits,
-                          available_credits)),
-      needed(needed_credits),
-      available(available_credits) {}
-
-BalanceLimitExceeded::BalanceLimitExceeded(std::int64_t posted, std::int64_t current)
-    : DbError(fmt::format("balance limit: {:+} on a balance of {} would pass {}", posted, current,
-                          kMaxBalance)),
-      delta(posted),
-      balance(current) {}
 
 PostingOutcome Ledger::post(Connection& connection, const Posting& posting) {
   if (posting.delta > kMaxBalance || posting.delta < -kMaxBalance) {
     return PostingOutcome::kAboveLimit;
   }
-  auto credits = connection.execute(kUserCredits, {posting.user_id});
+  auto credits = connection.execute(kLockUserCredits, {posting.user_id});
   if (credits.empty()) return PostingOutcome::kUnknownUser;
-  // Refused before anything is written, so a caller inside a larger transaction can go on; the
-  // UPDATE checks again under the row lock against postings running at the same time.
-  if (credits.front().integer("credits") + posting.delta > kMaxBalance) {
-    return PostingOutcome::kAboveLimit;
+  if (!connection.execute(kPostingExists, {posting.idempotency_key}).empty()) {
+    return PostingOutcome::kAlreadyApplied;
   }
+  const auto balance = credits.front().integer("credits");
+  if (balance + posting.delta < 0) return PostingOutcome::kInsufficient;
+  if (balance + posting.delta > kMaxBalance) return PostingOutcome::kAboveLimit;
   Value job = posting.job_id ? Value(*posting.job_id) : Value(nullptr);
   auto inserted = connection.execute(
-      kInsertPosting, {posting.user_id, posting.delta, posting.reason, job,
-                       posting.idempotency_key, posting.note.empty() ? Value(nullptr) : Value(posting.note)});
+      kInsertPosting, {posting.user_id, posting.delta, posting.reason, job, posting.idempotency_key,
+                       posting.note.empty() ? Value(nullptr) : Value(posting.note)});
+  // Another user's posting under the same key (keys name their user, so only a bug does this).
   if (inserted.empty()) return PostingOutcome::kAlreadyApplied;
   auto updated = connection.execute(kApplyDelta, {posting.delta, posting.user_id, kMaxBalance});
   if (updated.affected == 0) {
-    const auto available = connection.execute(kUserCredits, {posting.user_id}).front().integer("credits");
-    if (posting.delta > 0) throw BalanceLimitExceeded(posting.delta, available);
-    throw InsufficientCredits(-posting.delta, available);
+    // The row is held since the read above, so this is a broken invariant, not a race.
+    throw DbError(
+        fmt::format("ledger: balance of user {} changed under its lock", posting.user_id));
   }
   return PostingOutcome::kApplied;
 }
@@ -115,13 +119,7 @@ PostingOutcome Ledger::refund_job(Connection& connection, const std::string& job
 }
 
 PostingOutcome Ledger::post(const Posting& posting) {
-  try {
-    return database_.transaction([&](Connection& connection) { return post(connection, posting); });
-  } catch (const InsufficientCredits&) {
-    return PostingOutcome::kInsufficient;
-  } catch (const BalanceLimitExceeded&) {
-    return PostingOutcome::kAboveLimit;
-  }
+  return database_.transaction([&](Connection& connection) { return post(connection, posting); });
 }
 
 PostingOutcome Ledger::grant(std::int64_t tg_user_id, std::int64_t amount, const std::string& key,

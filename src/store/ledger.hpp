@@ -62,33 +62,19 @@ struct AuditReport {
   bool ok() const { return mismatches.empty() && double_refunds == 0 && uncharged_refunds == 0; }
 };
 
-class InsufficientCredits : public DbError {
- public:
-  InsufficientCredits(std::int64_t needed, std::int64_t available);
-  std::int64_t needed;
-  std::int64_t available;
-};
-
-class BalanceLimitExceeded : public DbError {
- public:
-  BalanceLimitExceeded(std::int64_t delta, std::int64_t balance);
-  std::int64_t delta;
-  std::int64_t balance;
-};
-
 class Ledger {
  public:
   explicit Ledger(Database& database) : database_(database) {}
 
-  // Inside the caller's transaction. Throws InsufficientCredits (so the whole transaction rolls
-  // back) when the balance would go negative, BalanceLimitExceeded when it would pass
-  // kMaxBalance; a delta that alone is out of range comes back as kAboveLimit, nothing written.
+  // Inside the caller's transaction, which holds the user's row from the first read to the end
+  // (so concurrent postings see each other's balance). Every outcome but kApplied writes
+  // nothing; a caller that must undo more (the jobs of an order) uses a Savepoint.
   static PostingOutcome post(Connection& connection, const Posting& posting);
   static PostingOutcome charge_job(Connection& connection, std::int64_t user_id,
                                    const std::string& job_id, std::int64_t amount);
   static PostingOutcome refund_job(Connection& connection, const std::string& job_id);
 
-  // Each in its own transaction; insufficient credits and the limit come back as outcomes.
+  // Each in its own transaction.
   PostingOutcome post(const Posting& posting);
   PostingOutcome grant(std::int64_t tg_user_id, std::int64_t amount, const std::string& key,
                        const std::string& note);

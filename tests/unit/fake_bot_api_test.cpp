@@ -513,7 +513,7 @@ TEST_F(FakeBotApiTest, WebhookSendsOneUpdateAtATimePerChat) {
   ASSERT_EQ(call(fake_, "setWebhook", {{"url", receiver.url()}}).status, 200);
   auto first = fake_.make_text_message(1, "a1");
   first["update_id"] = 500;
-  receiver.hold(500, 500ms);
+  receiver.hold(500, 1500ms);
   auto a1 = fake_.push_update(first);
   auto a2 = fake_.push_update(fake_.make_text_message(1, "a2"));
   auto b1 = fake_.push_update(fake_.make_text_message(2, "b1"));
