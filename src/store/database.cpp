@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
+#include <ctime>
 
 namespace nc::store {
 
@@ -62,7 +64,9 @@ PooledConnection Database::acquire() {
       return PooledConnection(this, std::move(connection));
     }
   }
-  return PooledConnection(this, open_connection());
+  auto connection = open_connection();
+  connection->clock_ = &clock_;
+  return PooledConnection(this, std::move(connection));
 }
 
 void Database::release(std::unique_ptr<Connection> connection, bool broken) {
@@ -112,43 +116,84 @@ std::unique_ptr<JobWaiter> Database::make_job_waiter() {
 
 namespace {
 
-constexpr std::string_view kSqliteNow = "strftime('%Y-%m-%d %H:%M:%f','now')";
+int highest_parameter(std::string_view sql) {
+  int highest = 0;
+  for (std::size_t pos = sql.find('$'); pos != std::string_view::npos; pos = sql.find('$', pos)) {
+    int number = 0;
+    ++pos;
+    while (pos < sql.size() && sql[pos] >= '0' && sql[pos] <= '9') {
+      number = number * 10 + (sql[pos] - '0');
+      ++pos;
+    }
+    highest = std::max(highest, number);
+  }
+  return highest;
+}
 
-std::string replace_token(std::string_view token, Backend backend) {
+std::string replace_token(std::string_view token, Backend backend, const std::string& now) {
   const bool pg = backend == Backend::kPostgres;
-  if (token == "now") return pg ? "now()" : std::string(kSqliteNow);
+  if (token == "now") return now;
   if (token == "skip_locked") return pg ? "FOR UPDATE SKIP LOCKED" : "";
   if (token == "for_update") return pg ? "FOR UPDATE" : "";
-  // Wall-clock milliseconds since the epoch, read when the statement runs (not at BEGIN).
   if (token == "clock_ms") {
-    return pg ? "(extract(epoch from clock_timestamp()) * 1000)::bigint"
-              : "CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)";
+    return pg ? fmt::format("(extract(epoch from {}) * 1000)::bigint", now)
+              : fmt::format("CAST((julianday({}) - 2440587.5) * 86400000.0 AS INTEGER)", now);
   }
   if (token.starts_with("now+ms ")) {
     auto param = token.substr(7);
-    return pg ? fmt::format("(now() + ({})::bigint * interval '1 millisecond')", param)
-              : fmt::format("strftime('%Y-%m-%d %H:%M:%f','now', (({}) / 1000.0) || ' seconds')",
+    return pg ? fmt::format("({} + ({})::bigint * interval '1 millisecond')", now, param)
+              : fmt::format("strftime('%Y-%m-%d %H:%M:%f', {}, (({}) / 1000.0) || ' seconds')", now,
                             param);
   }
   if (token.starts_with("age_s ")) {
     auto expr = token.substr(6);
-    return pg ? fmt::format("extract(epoch from (now() - ({})))", expr)
-              : fmt::format("((julianday('now') - julianday({})) * 86400.0)", expr);
+    return pg ? fmt::format("extract(epoch from ({} - ({})))", now, expr)
+              : fmt::format("((julianday({}) - julianday({})) * 86400.0)", now, expr);
   }
   throw DbError(fmt::format("unknown SQL token {{{}}}", token));
 }
 
+constexpr std::string_view kClockTokens[] = {"now}", "now+ms ", "age_s ", "clock_ms}"};
+
 bool starts_token(std::string_view rest) {
-  for (std::string_view prefix :
-       {"now}", "now+ms ", "age_s ", "skip_locked}", "for_update}", "clock_ms}"}) {
+  for (std::string_view prefix : kClockTokens) {
     if (rest.starts_with(prefix)) return true;
+  }
+  return rest.starts_with("skip_locked}") || rest.starts_with("for_update}");
+}
+
+bool reads_clock(std::string_view sql) {
+  for (auto open = sql.find('{'); open != std::string_view::npos; open = sql.find('{', open + 1)) {
+    for (std::string_view prefix : kClockTokens) {
+      if (sql.substr(open + 1).starts_with(prefix)) return true;
+    }
   }
   return false;
 }
 
 }  // namespace
 
+int clock_parameter(std::string_view sql) {
+  return reads_clock(sql) ? highest_parameter(sql) + 1 : 0;
+}
+
+std::string sql_time(core::Clock::time_point time, Backend backend) {
+  using namespace std::chrono;
+  const auto micros = duration_cast<microseconds>(time.time_since_epoch()).count();
+  const std::time_t seconds = static_cast<std::time_t>(micros / 1'000'000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  const auto fraction = micros % 1'000'000;
+  char date[32];
+  std::strftime(date, sizeof date, "%Y-%m-%d %H:%M:%S", &utc);
+  return backend == Backend::kPostgres ? fmt::format("{}.{:06}+00", date, fraction)
+                                       : fmt::format("{}.{:03}", date, fraction / 1000);
+}
+
 std::string to_dialect(std::string_view sql, Backend backend) {
+  const std::string now = backend == Backend::kPostgres
+                              ? fmt::format("${}::timestamptz", clock_parameter(sql))
+                              : std::string(":nc_now");
   std::string out;
   out.reserve(sql.size() + 64);
   std::size_t pos = 0;
@@ -166,7 +211,7 @@ std::string to_dialect(std::string_view sql, Backend backend) {
       pos = open + 1;
       continue;
     }
-    out.append(replace_token(sql.substr(open + 1, close - open - 1), backend));
+    out.append(replace_token(sql.substr(open + 1, close - open - 1), backend, now));
     pos = close + 1;
   }
   return out;

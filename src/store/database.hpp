@@ -2,6 +2,7 @@
 // pool, transactions. SQL is written once in a neutral form and adapted per dialect.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -14,6 +15,8 @@
 #include <string_view>
 #include <variant>
 #include <vector>
+
+#include "core/clock.hpp"
 
 namespace nc::store {
 
@@ -91,6 +94,16 @@ class Connection {
   Rows execute(std::string_view sql, std::initializer_list<Value> params) {
     return execute(sql, std::span<const Value>(params.begin(), params.size()));
   }
+
+ protected:
+  // What {now} binds to in this connection's statements: its database's clock.
+  core::Clock::time_point clock_now() const {
+    return (clock_ ? clock_->load(std::memory_order_relaxed) : &core::real_clock())->now();
+  }
+
+ private:
+  friend class Database;
+  const std::atomic<const core::Clock*>* clock_ = nullptr;
 };
 
 class Database;
@@ -169,6 +182,11 @@ class Database {
   // nullptr when it is taken.
   virtual std::unique_ptr<SessionLock> try_session_lock(const std::string& name) = 0;
 
+  // The clock every {now} of this database's statements reads (the real one unless a test
+  // says otherwise). `clock` must outlive the database.
+  void use_clock(const core::Clock& clock) { clock_.store(&clock); }
+  const core::Clock& clock() const { return *clock_.load(); }
+
   // Throws when the database cannot be reached (readiness checks).
   void ping() { execute("SELECT 1 AS ok"); }
 
@@ -196,6 +214,7 @@ class Database {
 
   std::mutex mutex_;
   std::vector<std::unique_ptr<Connection>> idle_;
+  std::atomic<const core::Clock*> clock_{&core::real_clock()};
 
   std::mutex signal_mutex_;
   std::condition_variable signal_;
@@ -208,7 +227,17 @@ std::unique_ptr<Database> open_database(const std::string& url);
 // Rewrites neutral SQL for a backend. Tokens: {now}, {now+ms $N} (now plus $N milliseconds),
 // {age_s EXPR} (seconds since the timestamp EXPR), {skip_locked} (row locks for claiming),
 // {for_update} (holds the rows read to the end of the transaction),
-// {clock_ms} (wall-clock epoch milliseconds when the statement runs).
+// {clock_ms} (now as epoch milliseconds). "Now" is the database's clock when the statement
+// runs, bound as one extra parameter: ":nc_now" on SQLite, $K on PostgreSQL (see
+// clock_parameter).
 std::string to_dialect(std::string_view sql, Backend backend);
+
+// The number K of the parameter that carries the clock in the PostgreSQL form of `sql` (one
+// past its highest $N); 0 when `sql` does not read the clock.
+int clock_parameter(std::string_view sql);
+
+// A time as the backend's timestamps are written: "2026-12-05 18:34:30.123" (SQLite, what
+// strftime('%Y-%m-%d %H:%M:%f') gives) or "2026-12-05 18:34:30.123456+00" (PostgreSQL).
+std::string sql_time(core::Clock::time_point time, Backend backend);
 
 }  // namespace nc::store

@@ -194,12 +194,17 @@ std::int64_t Retention::delete_photo_rows(const InUse& keep, const std::stop_tok
   return deleted;
 }
 
+// Files age by the database's clock, as rows do.
+fs::file_time_type Retention::file_time_now() const {
+  return std::chrono::file_clock::from_sys(database_.clock().now());
+}
+
 Removed Retention::keep_latest_photos(std::int64_t tg_user_id, const std::string& photo_path) {
   const auto photos_dir = fs::path(data_dir_) / "photos";
   const auto name = file_name(photo_path);
   // Sent again: the file counts as new, so an age sweep running now leaves it alone.
   std::error_code ignored;
-  fs::last_write_time(photos_dir / name, fs::file_time_type::clock::now(), ignored);
+  fs::last_write_time(photos_dir / name, file_time_now(), ignored);
   const auto unused = database_.transaction([&](Connection& connection) {
     connection.execute(kRecordUpload, {tg_user_id, name});
     const auto held = connection.execute(kConversationPhotoOf, {tg_user_id});
@@ -234,7 +239,7 @@ SweepReport Retention::sweep(std::stop_token stop) {
 
   const auto keep = in_use();
   report.photo_rows = delete_photo_rows(keep, stop);
-  const auto cutoff = fs::file_time_type::clock::now() - policy_.files;
+  const auto cutoff = file_time_now() - policy_.files;
   const fs::path data(data_dir_);
   // A seller's upload records of removed photos stay until their next photos push them past
   // the cap: at most max_photos_per_user rows per seller.

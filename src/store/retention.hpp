@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <set>
 #include <stop_token>
 #include <string>
@@ -80,6 +81,7 @@ class Retention {
   SweepReport sweep(std::stop_token stop = {});
 
  private:
+  std::filesystem::file_time_type file_time_now() const;
   // What must stay: photos by file name, unfinished jobs by id and provider task id.
   struct InUse {
     std::set<std::string> photos;

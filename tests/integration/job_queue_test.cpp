@@ -108,10 +108,10 @@ TEST_P(JobQueueTest, NextDueIsTheSoonestJobNobodyHolds) {
 
 TEST_P(JobQueueTest, ExpiredLeaseMakesTheJobClaimableAndFencesTheOldOwner) {
   enqueue_many(10);
-  auto dead = queue_.claim("dead-worker", 100, 300ms);
+  auto dead = queue_.claim("dead-worker", 100, 30s);
   ASSERT_EQ(dead.size(), 10u);
   EXPECT_TRUE(queue_.claim("w2", 100, 30s).empty());
-  std::this_thread::sleep_for(600ms);
+  test_db_.clock().advance(31s);
   auto taken = queue_.claim("w2", 100, 30s);
   EXPECT_EQ(taken.size(), 10u);
   // The worker that died comes back: its writes no longer land.
@@ -122,13 +122,13 @@ TEST_P(JobQueueTest, ExpiredLeaseMakesTheJobClaimableAndFencesTheOldOwner) {
 
 TEST_P(JobQueueTest, RenewKeepsTheLeaseAndReleaseAllHandsItBack) {
   enqueue_many(3);
-  auto mine = queue_.claim("w1", 10, 300ms);
+  auto mine = queue_.claim("w1", 10, 30s);
   ASSERT_EQ(mine.size(), 3u);
   std::vector<std::string> ids;
   for (const auto& job : mine)
     ids.push_back(job.id);
-  EXPECT_EQ(queue_.renew("w1", ids, 30s), 3);
-  std::this_thread::sleep_for(500ms);
+  EXPECT_EQ(queue_.renew("w1", ids, 60s), 3);
+  test_db_.clock().advance(31s);
   EXPECT_TRUE(queue_.claim("w2", 10, 30s).empty());
   EXPECT_EQ(queue_.release_all("w1"), 3);
   EXPECT_EQ(queue_.claim("w2", 10, 30s).size(), 3u);

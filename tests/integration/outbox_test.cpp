@@ -41,7 +41,7 @@ TEST_P(OutboxTest, StaleCallsAreReclaimedInOrderAndFinishedOnce) {
       out.push_back(
           Outbox::add(
               c, {.chat_id = 7, .method = "sendMessage", .payload = R"({"chat_id":7,"text":"hi"})"},
-              "front-1", 200ms)
+              "front-1", 30s)
               .id);
     }
     return out;
@@ -50,7 +50,7 @@ TEST_P(OutboxTest, StaleCallsAreReclaimedInOrderAndFinishedOnce) {
   EXPECT_EQ(outbox.pending_count(), 3);
   EXPECT_TRUE(outbox.claim_stale("front-2", 10, 30s).empty());  // front-1 still holds them
   outbox.finish(ids[0]);
-  std::this_thread::sleep_for(400ms);  // front-1 died
+  test_db_.clock().advance(31s);  // front-1 died
   auto stale = outbox.claim_stale("front-2", 10, 30s);
   ASSERT_EQ(stale.size(), 2u);
   EXPECT_EQ(stale[0].id, ids[1]);
@@ -64,13 +64,12 @@ TEST_P(OutboxTest, StaleCallsAreReclaimedInOrderAndFinishedOnce) {
 
 TEST_P(OutboxTest, RenewedCallsStayWithTheirSender) {
   auto id = db().transaction([](Connection& c) {
-    return Outbox::add(c, {.chat_id = 7, .method = "sendMessage", .payload = "{}"}, "front-1",
-                       200ms)
+    return Outbox::add(c, {.chat_id = 7, .method = "sendMessage", .payload = "{}"}, "front-1", 30s)
         .id;
   });
   Outbox outbox(db());
-  outbox.renew("front-1", {id}, 30s);  // still queued at front-1 (Telegram's pace)
-  std::this_thread::sleep_for(400ms);
+  outbox.renew("front-1", {id}, 120s);  // still queued at front-1 (Telegram's pace)
+  test_db_.clock().advance(31s);
   EXPECT_TRUE(outbox.claim_stale("front-2", 10, 30s).empty());
   outbox.renew("front-2", {id}, 30s);  // not front-2's to renew
   EXPECT_TRUE(outbox.claim_stale("front-2", 10, 30s).empty());

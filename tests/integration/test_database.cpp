@@ -42,6 +42,7 @@ TestDatabase::TestDatabase(store::Backend backend) : backend_(backend) {
     url_ = "sqlite:" + temp_dir_ + "/test.db";
   }
   database_ = store::open_database(url_);
+  database_->use_clock(clock_);
   store::migrate(*database_);
 }
 
@@ -55,7 +56,9 @@ TestDatabase::~TestDatabase() {
 }
 
 std::unique_ptr<store::Database> TestDatabase::open_another() const {
-  return store::open_database(url_);
+  auto another = store::open_database(url_);
+  another->use_clock(clock_);
+  return another;
 }
 
 std::string seed_insert_sql(std::int64_t tg_user_id) {

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "core/clock.hpp"
 #include "store/database.hpp"
 
 namespace nc::testing {
@@ -19,6 +20,9 @@ class TestDatabase {
   TestDatabase& operator=(const TestDatabase&) = delete;
 
   store::Database& db() { return *database_; }
+  // The clock db() reads: the real one until a test moves it forward (leases expire, deadlines
+  // pass, rows age) instead of sleeping. Handles from open_another() read it too.
+  core::ShiftedClock& clock() { return clock_; }
   const std::string& url() const { return url_; }
   // Opens another independent handle on the same database (another "process").
   std::unique_ptr<store::Database> open_another() const;
@@ -28,6 +32,7 @@ class TestDatabase {
   std::string url_;
   std::string pg_name_;
   std::string temp_dir_;
+  core::ShiftedClock clock_;  // outlives database_: declared before it
   std::unique_ptr<store::Database> database_;
 };
 
@@ -42,10 +47,10 @@ inline std::string backend_name(const ::testing::TestParamInfo<store::Backend>& 
   return info.param == store::Backend::kPostgres ? "Postgres" : "Sqlite";
 }
 
-#define NC_BOTH_BACKENDS(Suite)                                                              \
-  INSTANTIATE_TEST_SUITE_P(Backends, Suite,                                                  \
-                           ::testing::Values(::nc::store::Backend::kSqlite,                  \
-                                             ::nc::store::Backend::kPostgres),               \
-                           ::nc::testing::backend_name)
+#define NC_BOTH_BACKENDS(Suite)                                                          \
+  INSTANTIATE_TEST_SUITE_P(                                                              \
+      Backends, Suite,                                                                   \
+      ::testing::Values(::nc::store::Backend::kSqlite, ::nc::store::Backend::kPostgres), \
+      ::nc::testing::backend_name)
 
 }  // namespace nc::testing

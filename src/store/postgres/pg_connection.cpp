@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "store/postgres/pg_database.hpp"
 
 namespace nc::store {
@@ -55,8 +57,14 @@ void PgConnection::execute_script(std::string_view sql) {
 }
 
 Rows PgConnection::execute(std::string_view sql, std::span<const Value> params) {
-  std::vector<std::string> storage(params.size());
-  std::vector<const char*> values(params.size(), nullptr);
+  const auto clock_param = static_cast<std::size_t>(clock_parameter(sql));
+  const std::size_t total = std::max(params.size(), clock_param);
+  std::vector<std::string> storage(total);
+  std::vector<const char*> values(total, nullptr);
+  if (clock_param > 0) {
+    storage[clock_param - 1] = sql_time(clock_now(), Backend::kPostgres);
+    values[clock_param - 1] = storage[clock_param - 1].c_str();
+  }
   for (std::size_t i = 0; i < params.size(); ++i) {
     std::visit(
         [&](const auto& value) {
@@ -72,7 +80,7 @@ Rows PgConnection::execute(std::string_view sql, std::span<const Value> params) 
         },
         params[i]);
   }
-  const int count = static_cast<int>(params.size());
+  const int count = static_cast<int>(total);
   const auto* name = prepared_name(sql, count);
   const std::string text = name ? std::string() : to_dialect(sql, Backend::kPostgres);
   if (!deferred_.empty()) return execute_after_deferred(name, text, count, values.data(), sql);

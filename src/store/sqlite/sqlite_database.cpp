@@ -93,6 +93,7 @@ class SqliteConnection final : public Connection {
     sqlite3_stmt* statement = nullptr;
     std::shared_ptr<const std::vector<std::string>> columns;
     std::vector<int> slots;  // slots[i]: where $i+1 binds, 0 when the statement does not use it
+    int clock_slot = 0;      // where :nc_now binds (see to_dialect), 0 when it reads no clock
   };
   // Statements built at run time could grow the cache without end; past this many, the rest
   // are compiled per use.
@@ -121,6 +122,7 @@ class SqliteConnection final : public Connection {
       if (prepared.slots.size() < number) prepared.slots.resize(number, 0);
       prepared.slots[number - 1] = slot;
     }
+    prepared.clock_slot = sqlite3_bind_parameter_index(prepared.statement, ":nc_now");
     if (cache_.size() >= kMaxCached) {
       sqlite3_finalize(uncached_.statement);
       uncached_ = std::move(prepared);
@@ -138,6 +140,12 @@ class SqliteConnection final : public Connection {
 
   void bind(const Prepared& prepared, std::span<const Value> params) {
     sqlite3_stmt* statement = prepared.statement;
+    if (prepared.clock_slot > 0) {
+      const auto now = sql_time(clock_now(), Backend::kSqlite);
+      const int rc = sqlite3_bind_text(statement, prepared.clock_slot, now.data(),
+                                       static_cast<int>(now.size()), SQLITE_TRANSIENT);
+      if (rc != SQLITE_OK) throw error_for(rc);
+    }
     for (std::size_t i = 0; i < params.size() && i < prepared.slots.size(); ++i) {
       const int index = prepared.slots[i];
       if (index == 0) continue;  // parameter not used by this statement
