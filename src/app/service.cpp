@@ -17,7 +17,6 @@
 #include "bot/worker_messages.hpp"
 #include "core/models.hpp"
 #include "core/templates.hpp"
-#include "core/unix_time.hpp"
 #include "http/files_route.hpp"
 #include "http/health_route.hpp"
 #include "http/metrics_route.hpp"
@@ -134,7 +133,7 @@ int run_service(const Config& config, Roles roles) {
   http::MetricsRoute metrics_route(registry,
                                    [&] { return metrics.refresh_queue(*database, pool); });
   http::FilesRoute files(std::filesystem::path(config.data_dir) / "inputs", link_secret,
-                         core::unix_now);
+                         [&clock = database->clock()] { return clock.unix_seconds(); });
   std::unique_ptr<http::ProviderCallbackRoute> callback_route;
   if (callbacks) {
     callback_route = std::make_unique<http::ProviderCallbackRoute>(*database, pool, *callbacks);

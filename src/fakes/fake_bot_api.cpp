@@ -28,7 +28,7 @@
 #include <thread>
 #include <utility>
 
-#include "core/unix_time.hpp"
+#include "core/clock.hpp"
 #include "fakes/bot_api_text.hpp"
 #include "fakes/http_client.hpp"
 #include "net/http_server.hpp"
@@ -675,7 +675,7 @@ FakeBotApi::Impl::StoredMessage* FakeBotApi::Impl::find_message(const Call& call
 
 json FakeBotApi::Impl::edited(StoredMessage& stored, const json& markup) {
   stored.markup = markup;
-  stored.message["edit_date"] = core::unix_now();
+  stored.message["edit_date"] = core::real_clock().unix_seconds();
   if (markup.is_null()) {
     stored.message.erase("reply_markup");
   } else {
@@ -689,7 +689,7 @@ json FakeBotApi::Impl::user_message(std::int64_t user_id, const char* field, jso
            {{"message_id", next_message_id(user_id)},
             {"from", user_json(user_id)},
             {"chat", chat_json(user_id)},
-            {"date", core::unix_now()},
+            {"date", core::real_clock().unix_seconds()},
             {field, std::move(content)}}}};
 }
 
@@ -712,7 +712,7 @@ json FakeBotApi::Impl::base_message(std::int64_t chat_id, std::int64_t message_i
   return {{"message_id", message_id},
           {"from", bot_user()},
           {"chat", chat_json(chat_id)},
-          {"date", core::unix_now()}};
+          {"date", core::real_clock().unix_seconds()}};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1166,7 +1166,7 @@ asio::awaitable<void> FakeBotApi::Impl::deliver(json update, std::string key,
         std::erase_if(updates_, [&](const json& u) { return u["update_id"] == id; });
         release();
       } else {
-        last_error_date_ = core::unix_now();
+        last_error_date_ = core::real_clock().unix_seconds();
         last_error_message_ =
             result.status != 0
                 ? fmt::format("Wrong response from the webhook: {} {}", result.status,

@@ -11,7 +11,7 @@ namespace nc::net {
 // The query string "exp=<unix seconds>&sig=<hex HMAC-SHA256 of name|exp>".
 std::string sign_link(std::string_view name, std::int64_t expires_unix, std::string_view secret);
 bool verify_link(std::string_view name, std::string_view expires, std::string_view signature,
-                 std::int64_t now_unix, std::string_view secret);  // now: core::unix_now()
+                 std::int64_t now_unix, std::string_view secret);  // now: the clock's unix seconds
 // A file name we may serve: letters, digits, '-', '_' and one '.', nothing that walks paths.
 bool is_safe_file_name(std::string_view name);
 

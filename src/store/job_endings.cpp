@@ -2,7 +2,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/unix_time.hpp"
 #include "store/job_queue.hpp"
 #include "store/ledger.hpp"
 #include "store/settings.hpp"
@@ -35,7 +34,7 @@ std::vector<PendingCall> JobEndings::alert_once_an_hour(const std::string& owner
                                                         const std::string& text) {
   return database_.transaction([&](Connection& connection) {
     std::vector<PendingCall> notices;
-    if (!Settings::claim_once_per(connection, key, core::unix_now(), kAlertEverySeconds)) {
+    if (!Settings::claim_once_per(connection, key, kAlertEverySeconds)) {
       return notices;
     }
     for (auto admin : admin_ids) {

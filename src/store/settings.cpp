@@ -10,9 +10,9 @@ constexpr const char* kPut =
 // Stores the time unless the key holds one later than $3: the row comes back only to the
 // caller that wrote it (a concurrent writer waits on the row and then finds it too recent).
 constexpr const char* kClaimOnce =
-    "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET "
-    "value = excluded.value, updated_at = {now} WHERE CAST(settings.value AS BIGINT) <= $3 "
-    "RETURNING key";
+    "INSERT INTO settings (key, value) VALUES ($1, CAST({clock_ms} / 1000 AS TEXT)) "
+    "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = {now} "
+    "WHERE CAST(settings.value AS BIGINT) <= {clock_ms} / 1000 - $2 RETURNING key";
 constexpr const char* kPutIfAbsent =
     "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING";
 
@@ -24,10 +24,9 @@ std::optional<std::string> Settings::get(const std::string& key) {
   return rows.front().text("value");
 }
 
-bool Settings::claim_once_per(Connection& connection, const std::string& key, std::int64_t now_unix,
+bool Settings::claim_once_per(Connection& connection, const std::string& key,
                               std::int64_t period_seconds) {
-  return !connection.execute(kClaimOnce, {key, std::to_string(now_unix), now_unix - period_seconds})
-              .empty();
+  return !connection.execute(kClaimOnce, {key, period_seconds}).empty();
 }
 
 void Settings::put(Connection& connection, const std::string& key, const std::string& value) {

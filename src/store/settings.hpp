@@ -18,8 +18,8 @@ class Settings {
   void put(const std::string& key, const std::string& value);
   static void put(Connection& connection, const std::string& key, const std::string& value);
   // True for the one caller (of any process on any host) that finds `key` unset or set at
-  // least `period_seconds` before `now_unix`; it records `now_unix`.
-  static bool claim_once_per(Connection& connection, const std::string& key, std::int64_t now_unix,
+  // least `period_seconds` ago by the database's clock; it records the time.
+  static bool claim_once_per(Connection& connection, const std::string& key,
                              std::int64_t period_seconds);
   // Stores `value` unless the key exists; returns whichever value is stored (first one wins
   // when several processes race).

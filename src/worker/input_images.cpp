@@ -6,7 +6,6 @@
 #include <filesystem>
 #include <fstream>
 
-#include "core/unix_time.hpp"
 #include "net/hmac.hpp"
 #include "net/signed_link.hpp"
 #include "store/photos.hpp"
@@ -73,13 +72,13 @@ boost::asio::awaitable<std::string> InputImages::resolve(core::Job& job,
   if (!options_.public_base_url.empty()) {
     const auto name = fs::path(file).filename().string();
     if (!fs::exists(inputs / name)) fs::copy_file(file, inputs / name);
-    const auto expires = core::unix_now() + kLinkLifetimeSeconds;
+    const auto expires = database_.clock().unix_seconds() + kLinkLifetimeSeconds;
     co_return fmt::format("{}/files/{}?{}", options_.public_base_url, name,
                           net::sign_link(name, expires, options_.link_secret));
   }
   // No public address: the provider's own upload (a retry after it expired uploads again).
   if (!job.provider_input_url.empty() && job.provider_input_expires_at &&
-      *job.provider_input_expires_at > core::unix_now() + kUploadMarginSeconds) {
+      *job.provider_input_expires_at > database_.clock().unix_seconds() + kUploadMarginSeconds) {
     co_return job.provider_input_url;
   }
   const auto unique_name = fmt::format("{}-{}.jpg", job.id.substr(0, 8), net::random_token(4));
