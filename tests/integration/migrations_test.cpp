@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "integration/test_database.hpp"
+#include "store/job_queue.hpp"
+#include "store/users.hpp"
 
 namespace nc::store {
 namespace {
@@ -34,6 +36,31 @@ TEST_P(MigrationsTest, AppliesAMigrationNumberedBelowTheLatest) {
   EXPECT_EQ(report.version_after, latest_schema_version(GetParam()));
   EXPECT_NO_THROW(test_db.db().execute("SELECT COUNT(*) AS n FROM provider_creates"));
   EXPECT_TRUE(migrate(test_db.db()).applied.empty());
+}
+
+// 008 moves the expiry out of "url<TAB>unix seconds" into a column of its own; a job that
+// uploaded its photo before the upgrade keeps both halves.
+TEST_P(MigrationsTest, InputExpiryMovesFromTheUrlIntoItsOwnColumn) {
+  nc::testing::TestDatabase test_db(GetParam());
+  auto& db = test_db.db();
+  const auto user = Users(db).upsert(7, "seller", "ru", 0);
+  const auto uploaded =
+      JobQueue(db).enqueue({.user_id = user.id, .tg_user_id = 7, .idempotency_key = "a"}).job_id;
+  const auto not_uploaded =
+      JobQueue(db).enqueue({.user_id = user.id, .tg_user_id = 7, .idempotency_key = "b"}).job_id;
+  db.execute("ALTER TABLE jobs DROP COLUMN provider_input_expires_at");
+  db.execute("DELETE FROM schema_migrations WHERE version = 8");
+  db.execute("UPDATE jobs SET provider_input_url = $1 WHERE id = $2",
+             {std::string("https://files.example/in/a.jpg\t1796495670"), uploaded});
+
+  ASSERT_EQ(migrate(db).applied, std::vector<std::string>{"008_input_expiry"});
+  const auto moved = JobQueue(db).find(uploaded);
+  ASSERT_TRUE(moved);
+  EXPECT_EQ(moved->provider_input_url, "https://files.example/in/a.jpg");
+  EXPECT_EQ(moved->provider_input_expires_at, std::optional<std::int64_t>(1796495670));
+  const auto untouched = JobQueue(db).find(not_uploaded);
+  EXPECT_EQ(untouched->provider_input_url, "");
+  EXPECT_FALSE(untouched->provider_input_expires_at);
 }
 
 TEST_P(MigrationsTest, BackendsHaveTheSameMigrationNumbers) {
