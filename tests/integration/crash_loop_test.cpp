@@ -142,7 +142,7 @@ TEST_P(CrashLoopTest, JobsDrainAndMoneyHoldsWhileWorkersAreKilledEveryFewSeconds
   const bool drained = eventually([&] { return all_finished(); }, 180s);
   const auto drain_time = std::chrono::steady_clock::now() - started;
   for (auto& slot : slots)
-    EXPECT_EQ(slot.process->terminate(15'000), 0);
+    EXPECT_EQ(slot.process->terminate(15'000), 0) << slot.process->log();
   std::string logs;
   for (const auto& slot : slots)
     for (const auto& log : slot.logs)
