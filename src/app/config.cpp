@@ -31,6 +31,25 @@ Int parse_int(const std::string& name, const std::string& text, Int min, Int max
   return value;
 }
 
+// A port, or BASE+N as a systemd template writes it (HTTP_PORT=11000+%i): instance N of a
+// unit gets its own port however many instances run.
+int parse_port(const std::string& name, const std::string& text) {
+  const auto plus = text.find('+');
+  if (plus == std::string::npos) return parse_int<int>(name, text, 0, 65535);
+  int base = 0, offset = 0;
+  const auto* first = text.data();
+  const auto* last = text.data() + text.size();
+  const auto base_end = std::from_chars(first, first + plus, base);
+  const auto offset_end = std::from_chars(first + plus + 1, last, offset);
+  if (base_end.ec != std::errc() || base_end.ptr != first + plus || offset_end.ec != std::errc() ||
+      offset_end.ptr != last || base < 1 || offset < 0 || base + offset > 65535) {
+    throw ConfigError(fmt::format(
+        "{}='{}' is not valid: expected a port from 0 to 65535, or BASE+N adding up to one", name,
+        text));
+  }
+  return base + offset;
+}
+
 void expect_one_of(const std::string& name, const std::string& value,
                    std::initializer_list<const char*> allowed) {
   for (const char* option : allowed) {
@@ -80,7 +99,7 @@ const std::vector<Setting>& settings() {
       {"PUBLIC_BASE_URL", "--public-base-url",
        "public https base where Telegram and the provider reach this service"},
       {"HTTP_HOST", "--http-host", "HTTP server address (default 0.0.0.0)"},
-      {"HTTP_PORT", "--http-port", "HTTP server port (default 10000)"},
+      {"HTTP_PORT", "--http-port", "HTTP server port (default 10000; BASE+N adds N)"},
       {"TLS_CERT", "--tls-cert",
        "PEM certificate: serve HTTPS directly (a self-signed one is uploaded to Telegram)"},
       {"TLS_KEY", "--tls-key", "PEM private key for TLS_CERT", true},
@@ -227,8 +246,7 @@ Config parse_config(const Values& values, Needs needs) {
   });
 
   config.http_host = get("HTTP_HOST", config.http_host);
-  check(
-      [&] { config.http_port = parse_int<int>("HTTP_PORT", get("HTTP_PORT", "10000"), 0, 65535); });
+  check([&] { config.http_port = parse_port("HTTP_PORT", get("HTTP_PORT", "10000")); });
   config.tls_cert = get("TLS_CERT", "");
   config.tls_key = get("TLS_KEY", "");
   check([&] {

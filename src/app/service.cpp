@@ -12,6 +12,7 @@
 
 #include "app/build_info.hpp"
 #include "app/janitor.hpp"
+#include "app/private_files.hpp"
 #include "app/service_metrics.hpp"
 #include "app/wiring.hpp"
 #include "bot/worker_messages.hpp"
@@ -69,7 +70,7 @@ int run_service(const Config& config, Roles roles) {
   spdlog::info("neurocards {} (build {}) starting as {}{}{}", kVersion, kBuildId,
                roles.bot ? "bot" : "", roles.bot && roles.worker ? "+" : "",
                roles.worker ? "worker" : "");
-  std::filesystem::create_directories(config.data_dir);
+  make_private_directory(config.data_dir);
   auto database = open_migrated_store(config);
   const http::BuildIdentity identity{kVersion, kBuildId};
 

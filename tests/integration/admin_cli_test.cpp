@@ -1,6 +1,7 @@
 // `neurocards migrate`, `admin …` and `enqueue` run as real processes against both backends.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -12,6 +13,7 @@
 #include "integration/test_database.hpp"
 #include "store/ledger.hpp"
 #include "store/users.hpp"
+#include "unit/media_test_support.hpp"
 
 namespace nc::store {
 namespace {
@@ -37,10 +39,12 @@ TEST_P(AdminCliTest, MigrateIsUpToDateAfterStartUp) {
 }
 
 TEST_P(AdminCliTest, GrantEnqueueCancelAndAudit) {
-  auto grant = run({"admin", "credits", "grant", "5001", "3", "--reason", "welcome", "--key", "g1"});
+  auto grant =
+      run({"admin", "credits", "grant", "5001", "3", "--reason", "welcome", "--key", "g1"});
   ASSERT_EQ(grant.exit_code, 0) << grant.err;
   EXPECT_EQ(grant.out, "+3 credits for 5001; balance now 3\n");
-  auto again = run({"admin", "credits", "grant", "5001", "3", "--reason", "welcome", "--key", "g1"});
+  auto again =
+      run({"admin", "credits", "grant", "5001", "3", "--reason", "welcome", "--key", "g1"});
   EXPECT_EQ(again.out, "key g1 was already used; nothing changed; balance 3\n");
 
   auto enqueued = run({"enqueue", "--user", "5001", "--photo", "https://example.com/p.jpg",
@@ -75,8 +79,8 @@ TEST_P(AdminCliTest, GrantEnqueueCancelAndAudit) {
 }
 
 TEST_P(AdminCliTest, NotEnoughCreditsCreatesNothing) {
-  auto result = run({"enqueue", "--user", "5001", "--photo", "p.jpg", "--text", "x", "--count",
-                     "3", "--charge"});
+  auto result = run(
+      {"enqueue", "--user", "5001", "--photo", "p.jpg", "--text", "x", "--count", "3", "--charge"});
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_EQ(result.err, "not enough credits: needed 3, the balance is 0; nothing created\n");
   EXPECT_EQ(json::parse(run({"admin", "jobs", "--json"}).out).size(), 0u);
@@ -85,7 +89,8 @@ TEST_P(AdminCliTest, NotEnoughCreditsCreatesNothing) {
 TEST_P(AdminCliTest, ClearErrorsForUnknownThings) {
   auto user = run({"admin", "user", "999"});
   EXPECT_EQ(user.exit_code, 1);
-  EXPECT_EQ(user.err, "no user with Telegram id 999: they appear after their first message to the bot\n");
+  EXPECT_EQ(user.err,
+            "no user with Telegram id 999: they appear after their first message to the bot\n");
   auto job = run({"admin", "job", "retry", "00000000-0000-4000-8000-000000000000"});
   EXPECT_EQ(job.exit_code, 1);
   EXPECT_EQ(job.err, "no job 00000000-0000-4000-8000-000000000000\n");
@@ -158,6 +163,34 @@ TEST_P(AdminCliTest, AuditFailsWhenABalanceWasChangedBehindTheLedger) {
 }
 
 NC_BOTH_BACKENDS(AdminCliTest);
+
+// Sellers' photos and the database are the service's own: no other user of the host reads
+// them, whatever umask the operator's shell had.
+TEST(Cli, TheFilesItCreatesArePrivate) {
+  media::testing::TempDir dir;
+  const auto folder = std::filesystem::path(dir.file("store"));
+  const auto mask = ::umask(022);
+  auto result =
+      run_binary({"migrate"}, {{"DATABASE_URL", "sqlite:" + (folder / "nc.db").string()}});
+  ::umask(mask);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto others = std::filesystem::perms::group_all | std::filesystem::perms::others_all;
+  EXPECT_EQ(std::filesystem::status(folder).permissions() & others, std::filesystem::perms::none);
+  EXPECT_EQ(std::filesystem::status(folder / "nc.db").permissions() & others,
+            std::filesystem::perms::none);
+}
+
+TEST(Cli, ASecretGivenAsAFlagIsWarnedOf) {
+  media::testing::TempDir dir;
+  const auto url = "sqlite:" + dir.file("nc.db");
+  auto flagged = run_binary({"--database-url", url, "migrate"}, {});
+  EXPECT_EQ(flagged.exit_code, 0) << flagged.err;
+  EXPECT_NE(flagged.err.find("--database-url on the command line is visible to every user"),
+            std::string::npos)
+      << flagged.err;
+  auto from_environment = run_binary({"migrate"}, {{"DATABASE_URL", url}});
+  EXPECT_EQ(from_environment.err.find("visible to every user"), std::string::npos);
+}
 
 TEST(Cli, BadSettingStopsWithOneLine) {
   auto result = run_binary({"admin", "status"}, {{"WORKER_CONCURRENCY", "0"}});

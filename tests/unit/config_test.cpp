@@ -1,5 +1,6 @@
 #include "app/config.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -39,6 +40,17 @@ TEST(Config, DerivedDefaults) {
   EXPECT_EQ(config.public_base_url, "https://bot.example.com");
   EXPECT_EQ(config.provider, "kie");
   EXPECT_EQ(config.database_url, "sqlite:/var/lib/nc/neurocards.db");
+}
+
+TEST(Config, APortMayBeABasePlusTheUnitsInstanceNumber) {
+  EXPECT_EQ(parse_config({{"HTTP_PORT", "11000+7"}}, Needs::kStoreOnly).http_port, 11007);
+  EXPECT_EQ(parse_config({{"HTTP_PORT", "11000+100"}}, Needs::kStoreOnly).http_port, 11100);
+  for (const char* bad : {"65000+600", "11000+x", "+5", "11000+-1"}) {
+    EXPECT_EQ(error_of({{"HTTP_PORT", bad}}, Needs::kStoreOnly),
+              fmt::format("HTTP_PORT='{}' is not valid: expected a port from 0 to 65535, or "
+                          "BASE+N adding up to one",
+                          bad));
+  }
 }
 
 TEST(Config, BadValuesNameTheVariableAndWhatIsExpected) {

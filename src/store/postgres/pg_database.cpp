@@ -10,7 +10,9 @@ namespace nc::store {
 
 PgDatabase::PgDatabase(std::string url) : url_(std::move(url)) {}
 
-std::string PgDatabase::describe() const { return redact_url_password(url_); }
+std::string PgDatabase::describe() const {
+  return redact_url_password(url_);
+}
 
 std::unique_ptr<Connection> PgDatabase::open_connection() {
   return std::make_unique<PgConnection>(url_);
@@ -71,7 +73,8 @@ class AdvisoryLock final : public SessionLock {
 
 std::int64_t lock_key(const std::string& name) {
   std::uint64_t hash = 1469598103934665603ULL;  // FNV-1a
-  for (unsigned char c : name) hash = (hash ^ c) * 1099511628211ULL;
+  for (unsigned char c : name)
+    hash = (hash ^ c) * 1099511628211ULL;
   return static_cast<std::int64_t>(hash);
 }
 
@@ -88,11 +91,17 @@ std::unique_ptr<JobWaiter> PgDatabase::make_job_waiter() {
   return std::make_unique<PgJobWaiter>(url_);
 }
 
-void PgDatabase::begin(Connection& connection) { connection.execute_script("BEGIN"); }
+void PgDatabase::begin(Connection& connection) {
+  connection.execute_script("BEGIN");
+}
 
 std::string redact_url_password(const std::string& url) {
-  static const std::regex password(R"(^([a-z]+://[^:/@]*):[^@]*@)");
-  return std::regex_replace(url, password, "$1:***@");
+  static const std::regex in_user_info(R"(^([a-z]+://[^:/@]*):[^@]*@)");
+  // ?password=… in a URL, password=… in a key=value connection string.
+  static const std::regex as_parameter(R"((^|[?&\s])password=('[^']*'|[^&\s]*))",
+                                       std::regex::icase);
+  const auto redacted = std::regex_replace(url, in_user_info, "$1:***@");
+  return std::regex_replace(redacted, as_parameter, "$1password=***");
 }
 
 }  // namespace nc::store
