@@ -109,17 +109,19 @@ WorkerRig::~WorkerRig() = default;
 void WorkerRig::start_worker() {
   http_port_ = testing::free_port();
   const auto port = std::to_string(http_port_);
-  std::map<std::string, std::string> env{{"BOT_TOKEN", telegram_.token()},
-                                         {"TELEGRAM_API_URL", telegram_.base_url()},
-                                         {"DATABASE_URL", options_.database_url},
-                                         {"DATA_DIR", options_.work_dir + "/data"},
-                                         {"HTTP_HOST", "127.0.0.1"},
-                                         {"HTTP_PORT", port},
-                                         {"PROVIDER", "kie"},
-                                         {"KIE_API_KEY", kie_.api_key()},
-                                         {"KIE_API_URL", kie_.base_url()},
-                                         {"KIE_UPLOAD_URL", kie_.base_url()},
-                                         {"LOG_LEVEL", "info"}};
+  std::map<std::string, std::string> env{
+      {"BOT_TOKEN", telegram_.token()},
+      {"TELEGRAM_API_URL", telegram_.base_url()},
+      {"DATABASE_URL", options_.database_url},
+      {"DATA_DIR", options_.work_dir + "/data"},
+      {"HTTP_HOST", "127.0.0.1"},
+      {"HTTP_PORT", port},
+      {"PROVIDER", "kie"},
+      {"KIE_API_KEY", kie_.api_key()},
+      {"KIE_API_URL", kie_.base_url()},
+      {"KIE_UPLOAD_URL", kie_.base_url()},
+      {"RESULTS_FROM_PRIVATE_ADDRESSES", "yes"},  // the fake KIE serves results on loopback
+      {"LOG_LEVEL", "info"}};
   if (options_.callbacks) env["PUBLIC_BASE_URL"] = "http://127.0.0.1:" + port;
   worker_ = std::make_unique<testing::BackgroundProcess>(std::vector<std::string>{"worker"}, env,
                                                          options_.work_dir + "/worker.log");

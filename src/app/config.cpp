@@ -115,6 +115,9 @@ const std::vector<Setting>& settings() {
       {"KIE_UPLOAD_URL", "--kie-upload-url",
        "KIE file-upload base (default https://kieai.redpandaai.co)"},
       {"VIDEO_MODEL", "--video-model", "default model for Reels (default veo3_fast)"},
+      {"RESULTS_FROM_PRIVATE_ADDRESSES", "--results-from-private-addresses",
+       "yes: fetch provider results from loopback and private networks too (tests, a provider on "
+       "your LAN); default no"},
       {"ADMIN_IDS", "--admin-ids",
        "comma-separated Telegram user ids allowed to use admin bot commands"},
       {"START_CREDITS", "--start-credits", "credits granted once to a new user (default 0)"},
@@ -293,6 +296,9 @@ Config parse_config(const Values& values, Needs needs) {
     }
   });
   config.kie_api_url = get("KIE_API_URL", config.kie_api_url);
+  const auto private_results = get("RESULTS_FROM_PRIVATE_ADDRESSES", "no");
+  check([&] { expect_one_of("RESULTS_FROM_PRIVATE_ADDRESSES", private_results, {"yes", "no"}); });
+  config.results_from_private_addresses = private_results == "yes";
   check([&] { expect_url("KIE_API_URL", config.kie_api_url); });
   config.kie_upload_url = get("KIE_UPLOAD_URL", config.kie_upload_url);
   check([&] { expect_url("KIE_UPLOAD_URL", config.kie_upload_url); });

@@ -62,6 +62,7 @@ worker::WorkerOptions worker_options(const Config& config, const std::string& ow
       .public_base_url = config.public_base_url,
       .link_secret = link_secret,
       .default_model = config.video_model,
+      .results_from_private_addresses = config.results_from_private_addresses,
       .admin_ids = config.admin_ids,
       .delivery_deadline = std::chrono::minutes(config.delivery_deadline_minutes),
       .operator_pause = std::chrono::seconds(config.operator_pause_seconds)};

@@ -45,6 +45,9 @@ struct HttpRequest {
   std::chrono::milliseconds connect_timeout{10000};
   std::size_t max_response_bytes = 64 * 1024 * 1024;  // larger -> error, partial file removed
   bool follow_redirects = true;                       // up to 5, http/https only
+  // Refuses to talk to loopback, private or link-local peers (checked on every connection,
+  // redirects included): for URLs that come from outside, such as a provider's result link.
+  bool public_peers_only = false;
 };
 
 struct HttpResponse {

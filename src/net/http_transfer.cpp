@@ -8,11 +8,15 @@
 #include <cctype>
 #include <filesystem>
 
+#include "net/public_address.hpp"
+
 namespace nc::net {
 namespace {
 
 constexpr long kMaxRedirects = 5;
 constexpr const char* kAllowedProtocols = "http,https";
+// What a failed download keeps of the error page: enough to log, not enough to fill memory.
+constexpr std::size_t kMaxErrorBodyBytes = 4096;
 
 std::string_view trim(std::string_view text) {
   const auto first = text.find_first_not_of(" \t\r\n");
@@ -63,6 +67,10 @@ bool HttpTransfer::setup(const HttpClientOptions& options, std::uint64_t id) {
   set(CURLOPT_PRIVATE, reinterpret_cast<void*>(static_cast<std::uintptr_t>(id)));
   set(CURLOPT_URL, request_.url.c_str());
   set(CURLOPT_PROTOCOLS_STR, kAllowedProtocols);
+  if (request_.public_peers_only) {
+    set(CURLOPT_PREREQFUNCTION, &HttpTransfer::on_connected);
+    set(CURLOPT_PREREQDATA, this);
+  }
   set(CURLOPT_USERAGENT, options.user_agent.c_str());
   // Signals cannot be used for DNS timeouts in a multi-threaded process.
   set(CURLOPT_NOSIGNAL, 1L);
@@ -164,11 +172,24 @@ std::size_t HttpTransfer::on_body(char* data, std::size_t size, std::size_t coun
   return transfer.write_body(data, length) ? length : 0;
 }
 
+int HttpTransfer::on_connected(void* self, char* peer_ip, char* /*local_ip*/, int /*peer_port*/,
+                               int /*local_port*/) {
+  auto& transfer = *static_cast<HttpTransfer*>(self);
+  if (is_public_address(peer_ip)) return CURL_PREREQFUNC_OK;
+  transfer.refused_peer_ = peer_ip;
+  return CURL_PREREQFUNC_ABORT;
+}
+
 bool HttpTransfer::write_body(const char* data, std::size_t size) {
   long status = 0;
   curl_easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &status);
-  if (request_.download_to.empty() || !is_success(status)) {
+  if (request_.download_to.empty()) {
     response_.body.append(data, size);
+    return true;
+  }
+  if (!is_success(status)) {
+    const auto room = kMaxErrorBodyBytes - std::min(kMaxErrorBodyBytes, response_.body.size());
+    response_.body.append(data, std::min(size, room));
     return true;
   }
   if (file_ == nullptr && !open_download()) return false;
@@ -215,6 +236,9 @@ std::string HttpTransfer::describe(CURLcode code) const {
                        request_.max_response_bytes);
   }
   if (write_failed_) return fmt::format("could not write the response to {}", request_.download_to);
+  if (!refused_peer_.empty()) {
+    return fmt::format("refused to connect to {}: not a public address", refused_peer_);
+  }
   std::string summary;
   switch (code) {
     case CURLE_OPERATION_TIMEDOUT:

@@ -41,6 +41,7 @@ class HttpTransfer {
   void set(CURLoption option, Value value) {
     if (option_error_ == CURLE_OK) option_error_ = curl_easy_setopt(easy_, option, value);
   }
+  static int on_connected(void* self, char* peer_ip, char* local_ip, int peer_port, int local_port);
   bool write_body(const char* data, std::size_t size);
   bool open_download();
   std::string describe(CURLcode code) const;
@@ -56,6 +57,7 @@ class HttpTransfer {
   std::size_t received_ = 0;
   bool too_large_ = false;
   bool write_failed_ = false;
+  std::string refused_peer_;  // the non-public address a public_peers_only request met
   std::string setup_error_;
   HttpResponse response_;
   char error_buffer_[CURL_ERROR_SIZE] = {};

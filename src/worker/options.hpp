@@ -17,6 +17,9 @@ struct WorkerOptions {
   std::string public_base_url;  // set: inputs are signed links to us
   std::string link_secret;      // signs /files links
   std::string default_model = "veo3_fast";
+  // Provider result links may point at loopback or private networks (tests; a provider on the
+  // LAN). Off, such a link fails the download instead of reaching into the host's network.
+  bool results_from_private_addresses = false;
   std::vector<std::int64_t> admin_ids;
   // Transient errors allowed in one state (submitting, delivering) before the job fails; the
   // count starts again in every state. Status reads while generating are bounded by the deadline.

@@ -1,5 +1,7 @@
 // Fetches a provider's finished video into DATA_DIR/results: provider links expire, so the
-// video is ours as soon as the task succeeds. file:// results (local renders) are copied.
+// video is ours as soon as the task succeeds. The link comes from outside: only a provider that
+// renders on this host may name a local file (file://), and HTTP reaches public addresses only
+// unless the operator allows more.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -11,9 +13,15 @@
 
 namespace nc::worker {
 
+struct DownloadPolicy {
+  bool local_files = false;        // file:// links are taken (a provider rendering here)
+  bool private_addresses = false;  // http(s) links may reach loopback and private networks
+};
+
 class ResultDownload {
  public:
-  ResultDownload(net::HttpClient& http, WorkerEvents& events) : http_(http), events_(events) {}
+  ResultDownload(net::HttpClient& http, WorkerEvents& events, DownloadPolicy policy)
+      : http_(http), events_(events), policy_(policy) {}
 
   // false when it could not be fetched (logged).
   boost::asio::awaitable<bool> fetch(const core::Job& job, const std::string& url,
@@ -22,6 +30,7 @@ class ResultDownload {
  private:
   net::HttpClient& http_;
   WorkerEvents& events_;
+  DownloadPolicy policy_;
 };
 
 }  // namespace nc::worker

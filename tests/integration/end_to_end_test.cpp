@@ -52,6 +52,7 @@ class EndToEndTest : public ::testing::Test {
             {"KIE_API_KEY", kie_->api_key()},
             {"KIE_API_URL", kie_->base_url()},
             {"KIE_UPLOAD_URL", kie_->base_url()},
+            {"RESULTS_FROM_PRIVATE_ADDRESSES", "yes"},  // the fake KIE serves results on loopback
             {"VIDEO_MODEL", "kling-2.6/image-to-video"},
             {"LOG_LEVEL", "debug"}};
   }
@@ -113,8 +114,7 @@ TEST_F(EndToEndTest, ABatchOfFiveSurvivesAWorkerKilledMidGeneration) {
       << worker_a_again->log() << worker_b->log();
   EXPECT_EQ(kie_->create_count(), 5u);  // no task was created twice
   // The photo reached the workers' own DATA_DIRs through the store, not a shared disk.
-  EXPECT_NE((worker_a->log() + worker_b->log()).find("restored from the store"),
-            std::string::npos);
+  EXPECT_NE((worker_a->log() + worker_b->log()).find("restored from the store"), std::string::npos);
   EXPECT_EQ(video_captions(),
             (std::set<std::string>{"✅ Видео готово! (1/5)", "✅ Видео готово! (2/5)",
                                    "✅ Видео готово! (3/5)", "✅ Видео готово! (4/5)",

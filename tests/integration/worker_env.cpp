@@ -19,6 +19,7 @@ std::map<std::string, std::string> worker_env(const fakes::FakeBotApi& telegram,
           {"KIE_API_KEY", kie.api_key()},
           {"KIE_API_URL", kie.base_url()},
           {"KIE_UPLOAD_URL", kie.base_url()},
+          {"RESULTS_FROM_PRIVATE_ADDRESSES", "yes"},  // the fake KIE serves results on loopback
           {"LOG_LEVEL", "debug"}};
 }
 

@@ -319,6 +319,31 @@ TEST_F(HttpClientTest, DownloadOfErrorStatusKeepsBodyAndWritesNoFile) {
   EXPECT_FALSE(std::filesystem::exists(path));
 }
 
+TEST_F(HttpClientTest, ADownloadsErrorPageIsCutToAFewKilobytes) {
+  LoopbackServer server(
+      [](const ServerRequest&) { return reply(http::status::bad_gateway, pattern(1'000'000)); });
+  const auto response = fetch({.url = server.url("/file/3"), .download_to = (dir_ / "x").string()});
+  EXPECT_EQ(response.status, 502);
+  EXPECT_EQ(response.body.size(), 4096u);
+}
+
+TEST_F(HttpClientTest, PublicPeersOnlyRefusesALoopbackPeer) {
+  int requests = 0;
+  LoopbackServer server([&](const ServerRequest&) {
+    ++requests;
+    return reply(http::status::ok, "secret");
+  });
+  const auto path = dir_ / "out.bin";
+  const auto direct =
+      fetch({.url = server.url("/meta"), .download_to = path.string(), .public_peers_only = true});
+  EXPECT_FALSE(direct.ok());
+  EXPECT_EQ(direct.error, "refused to connect to 127.0.0.1: not a public address");
+  EXPECT_EQ(requests, 0);
+  EXPECT_FALSE(std::filesystem::exists(path));
+  const auto allowed = fetch({.url = server.url("/meta"), .download_to = path.string()});
+  EXPECT_TRUE(allowed.ok()) << allowed.error;
+}
+
 TEST_F(HttpClientTest, DownloadOverLimitWithContentLengthFailsAndLeavesNoFile) {
   LoopbackServer server(
       [](const ServerRequest&) { return reply(http::status::ok, pattern(5 * 1024 * 1024)); });
