@@ -72,10 +72,13 @@ std::optional<VideoInfo> probe_video(const std::string& path, std::chrono::milli
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) return std::nullopt;
 
-  // "file:" keeps a name that starts with a protocol ("http:...") or a dash a plain file.
-  ProcessResult run = run_process({"ffprobe", "-v", "error", "-print_format", "json",
-                                   "-show_format", "-show_streams", "file:" + path},
-                                  {.timeout = timeout});
+  // "file:" keeps a name that starts with a protocol ("http:...") or a dash a plain file. The
+  // file came from a provider: it is read as MP4/MOV only and may not point ffprobe at any
+  // other file or protocol (an HLS playlist or a concat list would).
+  ProcessResult run =
+      run_process({"ffprobe", "-v", "error", "-protocol_whitelist", "file", "-f", "mov",
+                   "-print_format", "json", "-show_format", "-show_streams", "file:" + path},
+                  {.timeout = timeout});
   if (!run.ok()) return std::nullopt;
 
   std::optional<VideoInfo> info;

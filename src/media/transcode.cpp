@@ -23,8 +23,10 @@ constexpr int kMaxTries = 3;
 
 std::vector<std::string> ffmpeg_args(const std::string& in, const std::string& part,
                                      std::int64_t video_bitrate, bool has_audio, int width) {
-  std::vector<std::string> args{"ffmpeg", "-hide_banner", "-nostdin",   "-v",   "error",
-                                "-y",     "-i",           "file:" + in, "-map", "0:v:0"};
+  // As in probe_video: the provider's file is read as MP4/MOV and from itself only.
+  std::vector<std::string> args{"ffmpeg", "-hide_banner",        "-nostdin", "-v",   "error",
+                                "-y",     "-protocol_whitelist", "file",     "-f",   "mov",
+                                "-i",     "file:" + in,          "-map",     "0:v:0"};
   if (has_audio) args.insert(args.end(), {"-map", "0:a:0"});
   if (width > kMaxWidth) {
     args.insert(args.end(), {"-vf", fmt::format("scale={}:-2", kMaxWidth)});

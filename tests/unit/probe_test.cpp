@@ -61,8 +61,11 @@ TEST(ProbeVideo, PicturesJunkAndMissingFilesAreNotVideos) {
   gradient(640, 480).pngsave(dir.file("photo.png").c_str());
   write_bytes(dir.file("junk.mp4"), std::string(4096, 'z'));
   write_bytes(dir.file("-i"), "not a video");
+  // A playlist that would have ffprobe read another file of the host.
+  write_bytes(dir.file("playlist.mp4"), "#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\n" +
+                                            dir.file("photo.jpg") + "\n#EXT-X-ENDLIST\n");
 
-  for (auto name : {"photo.jpg", "photo.png", "junk.mp4", "missing.mp4", "-i"}) {
+  for (auto name : {"photo.jpg", "photo.png", "junk.mp4", "missing.mp4", "-i", "playlist.mp4"}) {
     EXPECT_FALSE(probe_video(dir.file(name)).has_value()) << name;
   }
   EXPECT_FALSE(probe_video(dir.path().string()).has_value()) << "a folder";
