@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "obs/json_log_formatter.hpp"
+#include "obs/text_log_formatter.hpp"
 
 namespace nc::app {
 
@@ -12,7 +13,7 @@ void setup_logging(const std::string& level, const std::string& format) {
   if (format == "json") {
     logger->set_formatter(std::make_unique<obs::JsonLogFormatter>());
   } else {
-    logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ %v", spdlog::pattern_time_type::utc);
+    logger->set_formatter(obs::make_text_log_formatter());
   }
   logger->set_level(spdlog::level::from_str(level));
   spdlog::set_default_logger(logger);

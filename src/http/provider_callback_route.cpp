@@ -1,5 +1,6 @@
 #include "http/provider_callback_route.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "store/ids.hpp"
@@ -14,7 +15,8 @@ boost::asio::awaitable<net::HttpServerResponse> ProviderCallbackRoute::handle(
   std::optional<providers::CallbackNotice> notice;
   if (store::is_uuid(job_id)) notice = endpoint_.read(job_id, signature, request.body);
   if (!notice) {
-    spdlog::warn("provider callback for {} with a bad signature; ignored", job_id.substr(0, 40));
+    refusals_.warn(fmt::format("provider callback for {} with a bad signature; ignored",
+                               job_id.substr(0, 40)));
     co_return net::HttpServerResponse::text(403, "forbidden");
   }
   const bool adopted = co_await pool_.run([&] {

@@ -1,5 +1,6 @@
 #include "http/webhook_route.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "net/hmac.hpp"
@@ -11,8 +12,8 @@ boost::asio::awaitable<net::HttpServerResponse> WebhookRoute::handle(
     net::HttpServerRequest request) {
   const auto secret = request.header("x-telegram-bot-api-secret-token");
   if (!secret || !net::constant_time_equal(*secret, secret_)) {
-    spdlog::warn("webhook: request from {} without the right secret token; refused",
-                 request.remote_address);
+    refusals_.warn(fmt::format("webhook: request from {} without the right secret token; refused",
+                               request.remote_address));
     co_return net::HttpServerResponse::text(401, "unauthorized");
   }
   auto update = telegram::parse_update(request.body);
