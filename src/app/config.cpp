@@ -115,6 +115,8 @@ const std::vector<Setting>& settings() {
       {"KIE_UPLOAD_URL", "--kie-upload-url",
        "KIE file-upload base (default https://kieai.redpandaai.co)"},
       {"VIDEO_MODEL", "--video-model", "default model for Reels (default veo3_fast)"},
+      {"METRICS_TOKEN", "--metrics-token",
+       "when set, /metrics answers only requests with Authorization: Bearer <token>", true},
       {"RESULTS_FROM_PRIVATE_ADDRESSES", "--results-from-private-addresses",
        "yes: fetch provider results from loopback and private networks too (tests, a provider on "
        "your LAN); default no"},
@@ -296,6 +298,7 @@ Config parse_config(const Values& values, Needs needs) {
     }
   });
   config.kie_api_url = get("KIE_API_URL", config.kie_api_url);
+  config.metrics_token = get("METRICS_TOKEN", "");
   const auto private_results = get("RESULTS_FROM_PRIVATE_ADDRESSES", "no");
   check([&] { expect_one_of("RESULTS_FROM_PRIVATE_ADDRESSES", private_results, {"yes", "no"}); });
   config.results_from_private_addresses = private_results == "yes";

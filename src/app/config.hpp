@@ -27,6 +27,7 @@ struct Config {
   std::string kie_api_url = "https://api.kie.ai";
   std::string kie_upload_url = "https://kieai.redpandaai.co";
   bool results_from_private_addresses = false;
+  std::string metrics_token;  // set: /metrics wants "Authorization: Bearer <token>"
   std::string video_model = "veo3_fast";
   std::vector<std::int64_t> admin_ids;
   std::int64_t start_credits = 0;

@@ -14,6 +14,7 @@
 #include "app/janitor.hpp"
 #include "app/private_files.hpp"
 #include "app/service_metrics.hpp"
+#include "app/store_watch.hpp"
 #include "app/wiring.hpp"
 #include "bot/worker_messages.hpp"
 #include "core/models.hpp"
@@ -123,16 +124,16 @@ int run_service(const Config& config, Roles roles) {
 
   // HTTP: every route is a unit of its own (src/http/).
   http::HealthRoute health(identity);
-  http::ReadyRoute ready(*database, pool,
-                         http::Readiness{.mode = roles.bot ? config.bot_mode : "worker",
-                                         .intake_runs = roles.bot ? std::function<bool()>([&] {
-                                           return webhook ? webhook->registered()
-                                                          : poller && poller->polling();
-                                         })
-                                                                  : std::function<bool()>()},
-                         identity);
-  http::MetricsRoute metrics_route(registry,
-                                   [&] { return metrics.refresh_queue(*database, pool); });
+  StoreWatch store_watch(*database, pool, metrics);
+  http::ReadyRoute ready(
+      http::Readiness{.mode = roles.bot ? config.bot_mode : "worker",
+                      .store_answers = [&] { return store_watch.store_answers(); },
+                      .intake_runs = roles.bot ? std::function<bool()>([&] {
+                        return webhook ? webhook->registered() : poller && poller->polling();
+                      })
+                                               : std::function<bool()>()},
+      identity);
+  http::MetricsRoute metrics_route(registry, config.metrics_token);
   http::FilesRoute files(std::filesystem::path(config.data_dir) / "inputs", link_secret,
                          [&clock = database->clock()] { return clock.unix_seconds(); });
   std::unique_ptr<http::ProviderCallbackRoute> callback_route;
@@ -153,6 +154,7 @@ int run_service(const Config& config, Roles roles) {
                config.tls_cert.empty() ? "" : " (HTTPS)");
 
   asio::co_spawn(io, sender.sweep_forever(std::chrono::seconds(5)), asio::detached);
+  asio::co_spawn(io, store_watch.run(), asio::detached);
   if (webhook) asio::co_spawn(io, webhook->register_webhook(), asio::detached);
   if (poller) asio::co_spawn(io, poller->run(), asio::detached);
 

@@ -3,12 +3,7 @@
 namespace nc::http {
 
 boost::asio::awaitable<net::HttpServerResponse> ReadyRoute::handle(net::HttpServerRequest) {
-  bool store_ok = true;
-  try {
-    co_await pool_.run([&] { database_.ping(); });
-  } catch (const std::exception&) {
-    store_ok = false;
-  }
+  const bool store_ok = readiness_.store_answers();
   const bool intake_ok = !readiness_.intake_runs || readiness_.intake_runs();
   const bool ready = store_ok && intake_ok;
   co_return json_response(ready ? 200 : 503, {{"ready", ready},

@@ -397,6 +397,8 @@ TEST_P(BotMetricsTest, MetricsCountTheSellersTurnsWithoutNamingThem) {
   EXPECT_GE(wait_for(R"(nc_telegram_calls_total{method="sendMessage",result="ok"})", 8), 8);
   EXPECT_GE(wait_for(R"(nc_updates_handled_total{type="callback_query",outcome="handled"})", 5), 5);
   EXPECT_EQ(wait_until("nc_send_queue_depth", [](double depth) { return depth == 0; }), 0);
+  // The queue's gauges are read in the background every 5 s, not on each scrape.
+  EXPECT_EQ(wait_for(R"(nc_jobs{state="queued"})", 1), 1);
   const auto samples = scrape();
   EXPECT_EQ(samples.at(R"(nc_updates_handled_total{type="message",outcome="handled"})"), 3);
   EXPECT_EQ(samples.at(R"(nc_updates_received_total{type="message"})"), 3);
@@ -430,6 +432,7 @@ TEST_P(BotMetricsTest, TheWorkerReportsRendersDurationsAndRefunds) {
   // A local render takes seconds, many more on a busy machine.
   EXPECT_EQ(wait_for(R"(nc_job_duration_seconds_count{state="done"})", 1, 90s), 1) << log();
   EXPECT_EQ(wait_for(R"(nc_job_duration_seconds_count{state="failed"})", 1), 1) << log();
+  EXPECT_EQ(wait_for(R"(nc_jobs{state="failed"})", 1), 1);  // refreshed every 5 s
   const auto samples = scrape();
   EXPECT_EQ(samples.at(R"(nc_provider_calls_total{endpoint="render",result="ok"})"), 1);
   EXPECT_EQ(samples.at("nc_credits_refunded_total"), 1);
