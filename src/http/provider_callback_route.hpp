@@ -6,7 +6,7 @@
 
 #include "http/route.hpp"
 #include "net/blocking_pool.hpp"
-#include "obs/repeated_warning.hpp"
+#include "net/repeated_warning.hpp"
 #include "providers/provider.hpp"
 #include "store/database.hpp"
 
@@ -25,7 +25,7 @@ class ProviderCallbackRoute final : public Route {
   store::Database& database_;
   net::BlockingPool& pool_;
   const providers::CallbackEndpoint& endpoint_;
-  obs::RepeatedWarning refusals_;
+  net::RepeatedWarning refusals_;
 };
 
 }  // namespace nc::http

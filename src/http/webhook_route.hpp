@@ -7,7 +7,7 @@
 #include <string>
 
 #include "http/route.hpp"
-#include "obs/repeated_warning.hpp"
+#include "net/repeated_warning.hpp"
 #include "telegram/update_sink.hpp"
 
 namespace nc::http {
@@ -25,7 +25,7 @@ class WebhookRoute final : public Route {
  private:
   telegram::UpdateSink& sink_;
   std::string secret_;  // X-Telegram-Bot-Api-Secret-Token, as given to setWebhook
-  obs::RepeatedWarning refusals_;
+  net::RepeatedWarning refusals_;
 };
 
 }  // namespace nc::http

@@ -27,6 +27,8 @@
 #include <set>
 #include <stdexcept>
 
+#include "net/repeated_warning.hpp"
+
 namespace nc::net {
 
 namespace asio = boost::asio;
@@ -102,7 +104,8 @@ std::map<std::string, std::string> parse_query(std::string_view query) {
 struct Connection {
   asio::any_io_executor executor;
   beast::tcp_stream* stream = nullptr;  // null once the session has ended
-  bool idle = false;                    // waiting for the next request
+  std::atomic<bool> idle{true};         // no request under way (read from the accept loop too)
+  std::atomic<bool> evicted{false};     // chosen to make room for a new connection
 };
 
 struct Route {
@@ -142,8 +145,12 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
   std::atomic<bool> stopping_{false};
   std::mutex mutex_;  // guards connections
   std::set<std::shared_ptr<Connection>> connections_;
+  RepeatedWarning refused_;
 
   asio::awaitable<void> accept_loop();
+  // Whether a new connection may be served: yes under the cap; at the cap, yes when an idle
+  // connection can be closed to make room.
+  bool admit();
   asio::awaitable<void> run_connection(tcp::socket socket);
   template <class Stream>
   asio::awaitable<void> serve(Stream& stream, Connection& connection, const std::string& remote);
@@ -171,9 +178,29 @@ asio::awaitable<void> HttpServer::Impl::accept_loop() {
       co_await pause.async_wait(kUseTuple);
       continue;
     }
+    if (!admit()) {
+      beast::error_code ignored;
+      socket.close(ignored);
+      refused_.warn(fmt::format("http server: {} connections, none idle; new ones are closed",
+                                options_.max_connections));
+      continue;
+    }
     auto executor = socket.get_executor();
     asio::co_spawn(executor, run_connection(std::move(socket)), asio::detached);
   }
+}
+
+bool HttpServer::Impl::admit() {
+  std::lock_guard lock(mutex_);
+  if (connections_.size() < options_.max_connections) return true;
+  for (const auto& connection : connections_) {
+    if (!connection->idle || connection->evicted.exchange(true)) continue;
+    asio::post(connection->executor, [connection] {
+      if (connection->stream != nullptr && connection->idle) connection->stream->close();
+    });
+    return true;
+  }
+  return false;
 }
 
 asio::awaitable<void> HttpServer::Impl::run_connection(tcp::socket socket) {
@@ -232,7 +259,8 @@ asio::awaitable<void> HttpServer::Impl::serve(Stream& stream, Connection& connec
     parser.body_limit(options_.body_limit);
     connection.idle = buffer.size() == 0;
     if (connection.idle && stopping_) co_return;
-    lowest.expires_after(options_.read_timeout);
+    lowest.expires_after(connection.idle ? std::min(options_.idle_timeout, options_.read_timeout)
+                                         : options_.read_timeout);
     auto [ec, bytes] = co_await http::async_read(stream, buffer, parser, kUseTuple);
     connection.idle = false;
     if (ec == http::error::body_limit) {

@@ -54,7 +54,12 @@ struct HttpServerOptions {
   std::string host = "127.0.0.1";
   unsigned short port = 0;  // 0: any free port, see HttpServer::port()
   std::size_t body_limit = 1 << 20;
-  std::chrono::seconds read_timeout{30};    // one request, and the wait for the next on keep-alive
+  std::chrono::seconds read_timeout{30};  // one request
+  // A connection with no request under way (new, or kept alive after one) closes after this.
+  std::chrono::seconds idle_timeout{15};
+  // Connections served at once. At the cap a new connection takes the place of an idle one (a
+  // client that sent nothing yet or is between requests); when none is idle it is closed at once.
+  std::size_t max_connections = 4096;
   std::chrono::seconds write_timeout{30};   // each chunk of a response
   std::string tls_cert_file, tls_key_file;  // both set: HTTPS (PEM certificate chain and key)
 };

@@ -2,6 +2,7 @@
 #include "net/http_server.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -231,6 +232,51 @@ TEST(HttpServer, IdleConnectionsCloseAfterTheReadTimeout) {
   auto started = std::chrono::steady_clock::now();
   EXPECT_TRUE(connection.closed_within(4s));
   EXPECT_GE(std::chrono::steady_clock::now() - started, 900ms);
+}
+
+// Thousands of connections that send nothing, and one that sends a request a few bytes at a
+// time, do not keep a seller's update out: past the cap, a new connection takes an idle one's
+// place.
+TEST(HttpServer, IdleConnectionsCannotCrowdOutARequest) {
+  constexpr int kIdle = 2000;
+  rlimit files{};
+  ::getrlimit(RLIMIT_NOFILE, &files);
+  files.rlim_cur = std::max<rlim_t>(files.rlim_cur, std::min<rlim_t>(files.rlim_max, 8192));
+  ::setrlimit(RLIMIT_NOFILE, &files);
+  if (files.rlim_cur < kIdle + 500) GTEST_SKIP() << "too few file descriptors";
+
+  ServerThread server(HttpServerOptions{.max_connections = 100});
+  server.server().route("POST", "/tg/webhook", reply_with("ok"));
+  server.start();
+  RawConnection slow(server.server().port());
+  slow.send("POST /tg/webhook HTTP/1.1\r\nHost: x\r\nContent-");
+  asio::io_context io;
+  std::vector<asio::ip::tcp::socket> idle;
+  for (int i = 0; i < kIdle; ++i) {
+    idle.emplace_back(io).connect(
+        asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), server.server().port()));
+    idle.back().non_blocking(true);
+  }
+  // The server closes all but about its cap of them as it accepts the rest.
+  auto closed_by_server = [&] {
+    int closed = 0;
+    for (auto& socket : idle) {
+      char byte = 0;
+      beast::error_code ec;
+      socket.read_some(asio::buffer(&byte, 1), ec);
+      closed += ec == asio::error::eof || ec == asio::error::connection_reset;
+    }
+    return closed;
+  };
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  int closed = 0;
+  while ((closed = closed_by_server()) < kIdle - 100 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(50ms);
+  EXPECT_GE(closed, kIdle - 100);
+
+  const auto seller = http_post(server.url() + "/tg/webhook", "application/json", "{}");
+  EXPECT_EQ(seller.status, 200);
+  EXPECT_EQ(seller.body, "ok");
 }
 
 TEST(HttpServer, StreamsFileBodies) {

@@ -6,7 +6,7 @@
 
 #include <sstream>
 
-#include "obs/repeated_warning.hpp"
+#include "net/repeated_warning.hpp"
 #include "obs/text_log_formatter.hpp"
 
 namespace nc::obs {
@@ -54,7 +54,7 @@ TEST(TextLog, WhatAClientSentCannotStartALineOfItsOwn) {
 TEST(RepeatedWarning, AFloodBecomesOneLineAPeriod) {
   CapturedLog log;
   auto now = std::chrono::steady_clock::now();
-  RepeatedWarning warning(60s, [&] { return now; });
+  net::RepeatedWarning warning(60s, [&] { return now; });
   for (int i = 0; i < 1000; ++i)
     warning.warn("webhook: bad secret");
   EXPECT_EQ(log.lines().size(), 1u);

@@ -1,8 +1,8 @@
-#include "obs/repeated_warning.hpp"
+#include "net/repeated_warning.hpp"
 
 #include <spdlog/spdlog.h>
 
-namespace nc::obs {
+namespace nc::net {
 
 void RepeatedWarning::warn(const std::string& message) {
   std::int64_t held_back = 0;
@@ -25,4 +25,4 @@ void RepeatedWarning::warn(const std::string& message) {
   }
 }
 
-}  // namespace nc::obs
+}  // namespace nc::net

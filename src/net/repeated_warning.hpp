@@ -9,7 +9,7 @@
 #include <mutex>
 #include <string>
 
-namespace nc::obs {
+namespace nc::net {
 
 class RepeatedWarning {
  public:
@@ -31,4 +31,4 @@ class RepeatedWarning {
   std::int64_t held_back_ = 0;
 };
 
-}  // namespace nc::obs
+}  // namespace nc::net
