@@ -21,6 +21,18 @@ boost::asio::awaitable<net::HttpServerResponse> WebhookRoute::handle(
     spdlog::warn("webhook: unreadable update: {}", update.error().message);
     co_return net::HttpServerResponse::text(400, "bad update");
   }
+  if (in_flight_.fetch_add(1) >= max_in_flight_) {
+    in_flight_.fetch_sub(1);
+    busy_.warn(fmt::format("webhook: {} updates in handling already; asking Telegram to retry",
+                           max_in_flight_));
+    auto busy = net::HttpServerResponse::text(503, "busy");
+    busy.headers.emplace_back("Retry-After", "1");
+    co_return busy;
+  }
+  struct InFlight {
+    std::atomic<int>& count;
+    ~InFlight() { count.fetch_sub(1); }
+  } in_flight{in_flight_};
   try {
     co_await sink_.deliver(std::move(update.value()));
   } catch (const std::exception& error) {

@@ -13,6 +13,7 @@
 #include "http/metrics_route.hpp"
 #include "http/ready_route.hpp"
 #include "http/webhook_route.hpp"
+#include "net/event.hpp"
 #include "net/signed_link.hpp"
 #include "unit/media_test_support.hpp"
 
@@ -134,6 +135,41 @@ TEST(WebhookRoute, TakesOnlyTelegramsUpdates) {
   EXPECT_TRUE(sink.delivered.empty());
   EXPECT_EQ(post(update, "s3cret").status, 200);
   EXPECT_EQ(sink.delivered, std::vector<std::int64_t>{7});
+}
+
+// Holds every update until released, as a backed-up store would.
+class StalledSink final : public telegram::UpdateSink {
+ public:
+  explicit StalledSink(asio::io_context& io) : released(io) {}
+  asio::awaitable<void> deliver(telegram::Update) override { co_await released.wait(); }
+  asio::awaitable<void> skip(std::int64_t) override { co_return; }
+  net::Event released;
+};
+
+TEST(WebhookRoute, PastItsBoundItAsksTelegramToRetry) {
+  asio::io_context io;
+  StalledSink sink(io);
+  WebhookRoute route(sink, "s", 2);
+  std::vector<net::HttpServerResponse> answers;
+  for (int id = 1; id <= 3; ++id) {
+    auto request = request_to(std::string(WebhookRoute::kPath));
+    request.headers.emplace_back("x-telegram-bot-api-secret-token", "s");
+    request.body = R"({"update_id":)" + std::to_string(id) + "}";
+    auto handled = route.handle(std::move(request));
+    asio::co_spawn(io, std::move(handled), [&](std::exception_ptr, net::HttpServerResponse answer) {
+      answers.push_back(std::move(answer));
+    });
+  }
+  io.run_for(std::chrono::milliseconds(50));
+  ASSERT_EQ(answers.size(), 1u);  // the third, at once
+  EXPECT_EQ(answers[0].status, 503);
+  EXPECT_EQ(answers[0].headers,
+            (std::vector<std::pair<std::string, std::string>>{{"Retry-After", "1"}}));
+  sink.released.set();
+  io.run();
+  ASSERT_EQ(answers.size(), 3u);
+  EXPECT_EQ(answers[1].status, 200);
+  EXPECT_EQ(answers[2].status, 200);
 }
 
 }  // namespace
