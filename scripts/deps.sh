@@ -9,7 +9,7 @@ packages=(
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libvips-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   ffmpeg fonts-dejavu-core postgresql-15 postgresql-client-15 sqlite3
-  wrk curl systemd
+  wrk curl systemd clang libclang-rt-14-dev
 )
 
 missing=()
