@@ -107,6 +107,7 @@ std::optional<ParsedCommand> Message::command() const {
     if (!slice) return std::nullopt;
     token = *slice;
   }
+  if (token.empty()) return std::nullopt;  // an entity of length 0 (the fuzzer found it)
   const std::string_view rest = std::string_view(text).substr(token.size());
 
   token.remove_prefix(1);  // the '/'

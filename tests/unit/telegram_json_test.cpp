@@ -788,6 +788,7 @@ TEST(TelegramCommand, ParsesWithAndWithoutEntities) {
   EXPECT_FALSE(command_of("/" + std::string(33, 'a')));
   EXPECT_TRUE(command_of("/" + std::string(32, 'a')));
   EXPECT_FALSE(command_of("/start", {{"bot_command", 0, 7}}));  // entity past the end
+  EXPECT_FALSE(command_of("/start", {{"bot_command", 0, 0}}));  // an empty entity
 }
 
 }  // namespace
