@@ -68,7 +68,8 @@ TEST_P(PaymentsProcessTest, APackIsPaidWhileTheOutboxIsHeldBackAndCreditedOnce) 
   ASSERT_TRUE(paid) << bot->log();
   EXPECT_EQ(paid->state, fakes::FakePaymentState::kPaid) << bot->log();
 
-  EXPECT_EQ(seller_.reply(4), "✅ Оплата получена: +30 кр. за 400 ⭐. Баланс: 30 кр.") << bot->log();
+  // Replies 3 and 4: the /balance answer refused with 429, then sent; the receipt follows it.
+  EXPECT_EQ(seller_.reply(5), "✅ Оплата получена: +30 кр. за 400 ⭐. Баланс: 30 кр.") << bot->log();
   EXPECT_EQ(balance(), 30);
   EXPECT_TRUE(store::Ledger(db_.db()).audit().ok());
 }
@@ -93,7 +94,7 @@ INSTANTIATE_TEST_SUITE_P(
                        ::testing::Values(std::string("polling"), std::string("webhook"))),
     [](const auto& case_info) {
       return std::string(std::get<0>(case_info.param) == store::Backend::kPostgres ? "Postgres"
-                                                                              : "Sqlite") +
+                                                                                   : "Sqlite") +
              (std::get<1>(case_info.param) == "webhook" ? "Webhook" : "Polling");
     });
 

@@ -21,7 +21,8 @@ TEST_F(TopUpTest, WithoutPacksThereIsNoTopUpButtonAndTheCommandSaysSo) {
   EXPECT_EQ(buttons(command("start")), menu_buttons());
   EXPECT_EQ(said(command("topup")), "Пополнение пока недоступно. Вопросы по оплате — /paysupport.");
   const auto refused = press(walk_to_confirmation("1")[0]);
-  for (const auto& data : buttons(refused)) EXPECT_FALSE(data.starts_with("b:")) << data;
+  for (const auto& data : buttons(refused))
+    EXPECT_FALSE(data.starts_with("b:")) << data;
 }
 
 TEST_F(TopUpTest, PacksAreOfferedInEnglishToo) {
