@@ -1138,7 +1138,9 @@ asio::awaitable<Reply> FakeBotApi::Impl::answer_pre_checkout_query(Call& call) {
   if (!problem.empty()) co_return bad_request(problem);
   if (paid) {
     const auto payment = stars_.payment(id);
-    enqueue_update(user_message(payment->user_id, "successful_payment", std::move(*paid)));
+    auto update = user_message(payment->user_id, "successful_payment", std::move(*paid));
+    update["message"]["from"] = payment->from;
+    enqueue_update(std::move(update));
   }
   co_return ok(true);
 }
@@ -1398,12 +1400,15 @@ std::int64_t FakeBotApi::push_update(json update) {
   return impl_->enqueue_update(std::move(update));
 }
 
-std::optional<std::string> FakeBotApi::pay_invoice(std::int64_t user_id, std::int64_t message_id) {
+std::optional<std::string> FakeBotApi::pay_invoice(std::int64_t user_id, std::int64_t message_id,
+                                                   const json& from) {
   auto& impl = *impl_;
   std::lock_guard lock(impl.mutex_);
   const auto invoice = impl.stars_.invoice(user_id, message_id);
   if (!invoice) return std::nullopt;
-  auto update = impl.stars_.start_payment(user_json(user_id), invoice->payload, invoice->amount);
+  auto payer = user_json(user_id);
+  if (from.is_object()) payer.update(from);
+  auto update = impl.stars_.start_payment(payer, invoice->payload, invoice->amount);
   auto id = update["pre_checkout_query"]["id"].get<std::string>();
   impl.enqueue_update(std::move(update));
   return id;

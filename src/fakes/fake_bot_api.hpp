@@ -111,7 +111,9 @@ class FakeBotApi {
   // --- Telegram Stars (contract section 5.2) ---
   // The user pays the invoice the bot sent as message_id: a pre_checkout_query is queued and its
   // id returned (nullopt: no such invoice). A yes in time sends successful_payment.
-  std::optional<std::string> pay_invoice(std::int64_t user_id, std::int64_t message_id);
+  // `from` adds to the paying User (language_code, …), as ScriptedSeller does.
+  std::optional<std::string> pay_invoice(std::int64_t user_id, std::int64_t message_id,
+                                         const nlohmann::json& from = nullptr);
   // A pre_checkout_query for any payload and price, as a stale or forged invoice would give.
   std::string pay(std::int64_t user_id, const std::string& payload, std::int64_t amount);
   // Waits until the payment is answered or its deadline passes; nullopt for an unknown id.

@@ -101,7 +101,8 @@ json FakeStars::start_payment(const json& from, const std::string& payload, std:
                               .user_id = from.value("id", std::int64_t{0}),
                               .payload = payload,
                               .amount = amount,
-                              .deadline = Clock::now() + deadline_};
+                              .deadline = Clock::now() + deadline_,
+                              .from = from};
   return {{"pre_checkout_query",
            {{"id", id},
             {"from", from},

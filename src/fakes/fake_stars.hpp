@@ -39,6 +39,7 @@ struct FakePayment {
   std::string charge_id;      // kPaid
   std::string error_message;  // kDeclined
   std::chrono::steady_clock::time_point deadline;
+  nlohmann::json from;  // the paying user, as the query showed them
 };
 
 class FakeStars {

@@ -102,7 +102,7 @@ std::optional<FakePayment> ScriptedSeller::pay_latest_invoice() {
                            std::chrono::milliseconds(200));
   }
   if (!invoice) return std::nullopt;
-  const auto query = fake_.pay_invoice(user_id_, *invoice);
+  const auto query = fake_.pay_invoice(user_id_, *invoice, from_);
   if (!query) return std::nullopt;
   return fake_.wait_for_payment(*query, std::chrono::seconds(15));
 }
