@@ -55,7 +55,8 @@ Keyboard packs_keyboard(const Texts& texts, const std::vector<core::CreditPack>&
 
 Keyboard packs_and_menu_keyboard(const Texts& texts, const std::vector<core::CreditPack>& packs) {
   auto keyboard = packs_keyboard(texts, packs, "");
-  for (const auto& row : main_menu_keyboard(texts, !packs.empty())["inline_keyboard"]) {
+  const auto menu = main_menu_keyboard(texts, !packs.empty());
+  for (const auto& row : menu["inline_keyboard"]) {
     keyboard["inline_keyboard"].push_back(row);
   }
   return keyboard;
