@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/janitor.hpp"
+#include "app/payments_command.hpp"
 #include "app/provider_balance_command.hpp"
 #include "app/table.hpp"
 #include "store/ids.hpp"
@@ -357,6 +358,8 @@ void add_admin_commands(CLI::App& app, const std::function<void(StoreCommand)>& 
   auto audit_json = std::make_shared<bool>(false);
   audit->add_flag("--json", *audit_json, "Machine-readable output");
   audit->callback([=] { run([=](const Config& c) { return print_audit(c, *audit_json); }); });
+
+  add_payment_commands(*admin, run);
 
   auto* balance = admin->add_subcommand("provider-balance", "Credits left at the video provider");
   auto balance_json = std::make_shared<bool>(false);

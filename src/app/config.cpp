@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <regex>
 
 extern char** environ;
@@ -69,6 +71,24 @@ void expect_url(const std::string& name, const std::string& value) {
   }
 }
 
+// A text the bot sends as it is; empty path: none. Telegram takes at most 4096 characters.
+std::string read_text_file(const std::string& name, const std::string& path) {
+  if (path.empty()) return {};
+  std::ifstream file(path);
+  if (!file) {
+    throw ConfigError(
+        fmt::format("{}='{}' cannot be read: expected the path of a text file", name, path));
+  }
+  std::string text{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+    text.pop_back();
+  if (text.empty() || text.size() > 4096) {
+    throw ConfigError(
+        fmt::format("{}='{}' is not usable: expected a text of 1 to 4096 bytes", name, path));
+  }
+  return text;
+}
+
 void expect_readable_file(const std::string& name, const std::string& path) {
   std::ifstream file(path);
   if (!file) {
@@ -123,6 +143,12 @@ const std::vector<Setting>& settings() {
       {"ADMIN_IDS", "--admin-ids",
        "comma-separated Telegram user ids allowed to use admin bot commands"},
       {"START_CREDITS", "--start-credits", "credits granted once to a new user (default 0)"},
+      {"CREDIT_PACKS", "--credit-packs",
+       "credit packs sold for Telegram Stars as credits:stars, e.g. 10:150,30:400,100:1200 "
+       "(default: none, top-ups off)"},
+      {"PAYSUPPORT_FILE", "--paysupport-file",
+       "text file answered to /paysupport (default: a built-in text)"},
+      {"TERMS_FILE", "--terms-file", "text file answered to /terms (default: a built-in text)"},
       {"WORKER_CONCURRENCY", "--worker-concurrency",
        "jobs one worker process steps at once (default 64)"},
       {"OPERATOR_PAUSE_SECONDS", "--operator-pause-seconds",
@@ -332,6 +358,18 @@ Config parse_config(const Values& values, Needs needs) {
     config.start_credits =
         parse_int<std::int64_t>("START_CREDITS", get("START_CREDITS", "0"), 0, 1'000'000);
   });
+  check([&] {
+    const auto packs = core::parse_credit_packs(get("CREDIT_PACKS", ""));
+    if (!packs) {
+      throw ConfigError(fmt::format("CREDIT_PACKS is not valid: {}, e.g. 10:150,30:400,100:1200",
+                                    packs.error().message));
+    }
+    config.credit_packs = *packs;
+  });
+  check([&] {
+    config.paysupport_text = read_text_file("PAYSUPPORT_FILE", get("PAYSUPPORT_FILE", ""));
+  });
+  check([&] { config.terms_text = read_text_file("TERMS_FILE", get("TERMS_FILE", "")); });
   check([&] {
     config.worker_concurrency =
         parse_int<int>("WORKER_CONCURRENCY", get("WORKER_CONCURRENCY", "64"), 1, 100'000);

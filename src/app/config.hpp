@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "core/credit_packs.hpp"
+
 namespace nc::app {
 
 struct Config {
@@ -31,6 +33,9 @@ struct Config {
   std::string video_model = "veo3_fast";
   std::vector<std::int64_t> admin_ids;
   std::int64_t start_credits = 0;
+  std::vector<core::CreditPack> credit_packs;  // empty: top-ups with Stars are off
+  std::string paysupport_text;                 // empty: the built-in text
+  std::string terms_text;                      // empty: the built-in text
   int worker_concurrency = 64;
   int job_deadline_minutes = 20;
   int delivery_deadline_minutes = 10;

@@ -72,7 +72,12 @@ ServiceMetrics::ServiceMetrics(obs::Registry& registry)
           "nc_repeated_calls_total",
           "Provider creates and sendVideo calls made again because the worker before was cut "
           "off inside them (a possible unused provider task or a video sent twice)",
-          {"call"})) {
+          {"call"})),
+      purchases_(registry.counter("nc_purchases_total",
+                                  "Credit packs bought with Telegram Stars, by pack", {"pack"})),
+      stars_received_(registry.counter("nc_stars_received_total",
+                                       "Telegram Stars received for credit packs, by pack",
+                                       {"pack"})) {
   registry.gauge("nc_build_info", "The running version and build", {"version", "build"})
       .with({kVersion, kBuildId})
       .set(1);
@@ -96,6 +101,10 @@ void ServiceMetrics::watch(bot::BotFront& front) {
 void ServiceMetrics::watch(bot::Dispatcher& dispatcher) {
   dispatcher.on_credits_charged = [this](std::int64_t credits) {
     credits_charged_.inc(static_cast<double>(credits));
+  };
+  dispatcher.on_pack_bought = [this](const std::string& pack, std::int64_t stars) {
+    purchases_.with({pack}).inc();
+    stars_received_.with({pack}).inc(static_cast<double>(stars));
   };
 }
 

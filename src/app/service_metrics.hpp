@@ -52,6 +52,8 @@ class ServiceMetrics {
   obs::Counter& credits_charged_;
   obs::Counter& credits_refunded_;
   obs::Family<obs::Counter>& repeated_calls_;
+  obs::Family<obs::Counter>& purchases_;
+  obs::Family<obs::Counter>& stars_received_;
 };
 
 // Intake hands updates here first: each is counted as it arrives, then handled by `inner`.

@@ -1,4 +1,4 @@
-// /balance and the 💰 button.
+// /balance and the 💰 button: the balance, the packs on sale and the menu.
 #include "bot/keyboards.hpp"
 #include "bot/turn.hpp"
 
@@ -6,7 +6,7 @@ namespace nc::bot {
 
 void handle_balance(Turn& turn) {
   turn.out.send_text(format(turn.texts.balance, fmt::arg("balance", turn.user.credits)),
-                     main_menu_keyboard(turn.texts));
+                     packs_and_menu_keyboard(turn.texts, turn.deps.settings.packs));
 }
 
 }  // namespace nc::bot

@@ -44,6 +44,10 @@ asio::awaitable<void> BotFront::skip(std::int64_t update_id) {
 }
 
 asio::awaitable<void> BotFront::deliver(telegram::Update update) {
+  if (update.pre_checkout_query) {
+    co_await answer_pre_checkout(update);
+    co_return;
+  }
   auto in = from_update(update);
   if (!in) {
     co_await skip(update.update_id);
@@ -83,6 +87,41 @@ asio::awaitable<bool> BotFront::handle(const Incoming& in) {
                 handled.calls.size());
   sender_.enqueue(std::move(handled.calls));
   co_return true;
+}
+
+// Not serialised with the seller's other updates (a photo download must not delay it) and not
+// deduplicated before the answer: answering a redelivered query again is harmless, while an
+// update marked handled but never answered would fail the payment.
+asio::awaitable<void> BotFront::answer_pre_checkout(const telegram::Update& update) {
+  const auto started = std::chrono::steady_clock::now();
+  const auto& query = *update.pre_checkout_query;
+  const auto asked = from_query(query);
+  PreCheckoutAnswer answer;
+  try {
+    answer = co_await pool_.run([&] { return dispatcher_.decide_pre_checkout(asked); });
+  } catch (const std::exception& error) {
+    spdlog::error("pre-checkout {} of user {} not checked: {}", query.id, asked.user_id,
+                  error.what());
+    answer = PreCheckoutAnswer{
+        .ok = false,
+        .error_message = std::string(texts(language_of(asked.language_code)).pre_checkout_failed)};
+  }
+  nlohmann::json params{{"pre_checkout_query_id", query.id}, {"ok", answer.ok}};
+  if (!answer.ok) params["error_message"] = answer.error_message;
+  std::string method = "answerPreCheckoutQuery";
+  const auto result = co_await api_.call(std::move(method), std::move(params));
+  if (!result.ok()) {
+    spdlog::warn("pre-checkout {} of user {} not answered: {}", query.id, asked.user_id,
+                 result.description);
+  } else {
+    spdlog::info("pre-checkout {} of user {} for '{}': {}", query.id, asked.user_id, asked.payload,
+                 answer.ok ? "yes" : "no: " + answer.error_message);
+  }
+  co_await skip(update.update_id);
+  if (on_update) {
+    on_update(telegram::to_string(update.kind), answer.ok ? "handled" : "refused",
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  }
 }
 
 // A seller cannot fill the disk with photos never ordered: past the cap, a new photo takes the

@@ -1,6 +1,7 @@
 // The bot front: turns each update into a handled turn. Updates of one user are handled in
 // order, users in parallel; a photo is downloaded and checked before the handling transaction;
-// the replies go to the outbox sender once the transaction commits.
+// the replies go to the outbox sender once the transaction commits. A pre_checkout_query is
+// answered at once, straight to Telegram.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -34,6 +35,8 @@ class BotFront final : public telegram::UpdateSink {
 
  private:
   boost::asio::awaitable<bool> handle(const Incoming& in);  // false: handled before
+  // Answered here, not through the paced outbox: Telegram fails the payment after 10 s.
+  boost::asio::awaitable<void> answer_pre_checkout(const telegram::Update& update);
   boost::asio::awaitable<Prepared> prepare_photo(const Incoming& in);
   void keep_latest_photos(std::int64_t user_id, const std::string& photo_path);
 

@@ -23,6 +23,8 @@ Handled Dispatcher::handle(store::Connection& connection, const Incoming& in,
   const auto turn = router_.apply(connection, in, prepared, replies);
   result.jobs_created = turn.jobs_created;
   result.credits_charged = turn.credits_charged;
+  result.pack_bought = turn.pack_bought;
+  result.stars_paid = turn.stars_paid;
   for (const auto& call : replies.calls()) {
     result.calls.push_back(store::Outbox::add(connection, call, owner_, kSendLease));
   }
@@ -33,6 +35,9 @@ void Dispatcher::after_commit(Handled& handled) {
   if (handled.jobs_created) database_.notify_jobs_due();
   if (handled.credits_charged > 0 && on_credits_charged)
     on_credits_charged(handled.credits_charged);
+  if (!handled.pack_bought.empty() && on_pack_bought) {
+    on_pack_bought(handled.pack_bought, handled.stars_paid);
+  }
   // Button answers first: the client shows a spinner until then.
   std::stable_sort(handled.calls.begin(), handled.calls.end(), [](const auto& a, const auto& b) {
     return (a.method == "answerCallbackQuery") > (b.method == "answerCallbackQuery");
@@ -50,6 +55,11 @@ asio::awaitable<Handled> Dispatcher::handle_in_batch(const Incoming& in, const P
 void Dispatcher::skip(std::int64_t update_id) {
   database_.transaction(
       [&](store::Connection& connection) { store::first_time_update(connection, update_id); });
+}
+
+PreCheckoutAnswer Dispatcher::decide_pre_checkout(const PreCheckout& query) {
+  auto connection = database_.acquire();
+  return router_.decide_pre_checkout(*connection, query);
 }
 
 bool Dispatcher::wants_photo(std::int64_t user_id) {

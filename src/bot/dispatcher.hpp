@@ -21,7 +21,9 @@ namespace nc::bot {
 struct Handled {
   bool duplicate = false;
   bool jobs_created = false;
-  std::int64_t credits_charged = 0;       // for metrics, counted once committed
+  std::int64_t credits_charged = 0;  // for metrics, counted once committed
+  std::string pack_bought;           // for metrics: a pack credited by this update
+  std::int64_t stars_paid = 0;
   std::vector<store::PendingCall> calls;  // leased to the caller, to send now, in order
 };
 
@@ -35,9 +37,14 @@ class Dispatcher {
   // Records an update the bot has nothing to do with, so it is not fetched again.
   void skip(std::int64_t update_id);
   bool wants_photo(std::int64_t user_id);
+  // Whether to take a payment Telegram is about to make (pre_checkout_query). Throws when the
+  // store cannot be read.
+  PreCheckoutAnswer decide_pre_checkout(const PreCheckout& query);
 
   // Called after a handling transaction that charged credits commits (for metrics).
   std::function<void(std::int64_t credits)> on_credits_charged;
+  // Called after a handling transaction that credited a bought pack commits (for metrics).
+  std::function<void(const std::string& pack, std::int64_t stars)> on_pack_bought;
 
   // How long the caller has to send the replies before a sweeper may send them instead.
   static constexpr std::chrono::seconds kSendLease{60};

@@ -44,6 +44,15 @@ void fill_message(Incoming& in, const telegram::Message& message) {
         in.kind = IncomingKind::kFile;
       }
       return;
+    case MessageContent::kSuccessfulPayment: {
+      const auto& payment = *message.successful_payment;
+      in.kind = IncomingKind::kPayment;
+      in.payment_currency = payment.currency;
+      in.payment_amount = payment.total_amount;
+      in.payment_payload = payment.invoice_payload;
+      in.payment_charge_id = payment.telegram_payment_charge_id;
+      return;
+    }
     case MessageContent::kSticker: in.kind = IncomingKind::kSticker; return;
     case MessageContent::kVoice:
     case MessageContent::kAudio: in.kind = IncomingKind::kVoice; return;
@@ -55,6 +64,14 @@ void fill_message(Incoming& in, const telegram::Message& message) {
 }
 
 }  // namespace
+
+PreCheckout from_query(const telegram::PreCheckoutQuery& query) {
+  return PreCheckout{.user_id = query.from.id,
+                     .language_code = query.from.language_code,
+                     .currency = query.currency,
+                     .total_amount = query.total_amount,
+                     .payload = query.invoice_payload};
+}
 
 std::optional<Incoming> from_update(const telegram::Update& update) {
   Incoming in;

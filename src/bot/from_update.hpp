@@ -13,5 +13,6 @@ namespace nc::bot {
 inline constexpr std::int64_t kMaxDownloadBytes = 20 * 1024 * 1024;
 
 std::optional<Incoming> from_update(const telegram::Update& update);
+PreCheckout from_query(const telegram::PreCheckoutQuery& query);
 
 }  // namespace nc::bot

@@ -26,7 +26,7 @@ void handle_history(Turn& turn) {
   const auto jobs = store::JobQueue::list(
       turn.db, store::JobFilter{.tg_user_id = turn.user.tg_user_id, .limit = kHistorySize});
   if (jobs.empty()) {
-    turn.out.send_text(std::string(turn.texts.history_empty), main_menu_keyboard(turn.texts));
+    turn.out.send_text(std::string(turn.texts.history_empty), menu_keyboard(turn));
     return;
   }
   std::string text(turn.texts.history_title);
@@ -45,8 +45,8 @@ void handle_history(Turn& turn) {
       resendable.emplace_back(index, job.id);
     }
   }
-  turn.out.send_text(text, resendable.empty() ? main_menu_keyboard(turn.texts)
-                                              : resend_keyboard(turn.texts, resendable));
+  turn.out.send_text(
+      text, resendable.empty() ? menu_keyboard(turn) : resend_keyboard(turn.texts, resendable));
 }
 
 void handle_resend(Turn& turn, const std::string& job_id) {

@@ -15,6 +15,7 @@ enum class IncomingKind {
   kVoice,     // voice or audio
   kVideo,
   kCallback,  // a button press
+  kPayment,   // successful_payment: Telegram took the Stars for an invoice
   kOther,     // anything else (location, contact, poll, …)
 };
 
@@ -37,6 +38,25 @@ struct Incoming {
   int width = 0;
   int height = 0;
   std::string mime_type;
+  // Payment details (kind == kPayment).
+  std::string payment_currency;
+  std::int64_t payment_amount = 0;
+  std::string payment_payload;
+  std::string payment_charge_id;  // telegram_payment_charge_id
+};
+
+// A pre_checkout_query: answered before the handling transaction, from a read of the store.
+struct PreCheckout {
+  std::int64_t user_id = 0;
+  std::string language_code;
+  std::string currency;
+  std::int64_t total_amount = 0;
+  std::string payload;
+};
+
+struct PreCheckoutAnswer {
+  bool ok = false;
+  std::string error_message;  // shown to the seller when !ok
 };
 
 // What was done before the handling transaction (network I/O): the downloaded photo.

@@ -29,13 +29,37 @@ CallbackData parse_callback(std::string_view data) {
   return parsed;
 }
 
-Keyboard main_menu_keyboard(const Texts& texts) {
+Keyboard main_menu_keyboard(const Texts& texts, bool top_up) {
+  json last_row = json::array();
+  if (top_up) last_row.push_back(button(texts.button_top_up, std::string(callback::kMenuTopUp)));
+  last_row.push_back(button(texts.button_help, std::string(callback::kMenuHelp)));
   return markup(json::array({
       json::array({button(texts.button_make_reels, std::string(callback::kMenuReels))}),
       json::array({button(texts.button_balance, std::string(callback::kMenuBalance)),
                    button(texts.button_history, std::string(callback::kMenuHistory))}),
-      json::array({button(texts.button_help, std::string(callback::kMenuHelp))}),
+      std::move(last_row),
   }));
+}
+
+Keyboard packs_keyboard(const Texts& texts, const std::vector<core::CreditPack>& packs,
+                        const std::string& return_flow) {
+  json rows = json::array();
+  for (const auto& pack : packs) {
+    rows.push_back(json::array({button(
+        format(texts.button_pack, fmt::arg("credits", pack.credits), fmt::arg("stars", pack.stars)),
+        fmt::format("b:{}:{}", return_flow.empty() ? callback::kNoFlow : return_flow,
+                    pack.credits))}));
+  }
+  return markup(std::move(rows));
+}
+
+Keyboard packs_and_menu_keyboard(const Texts& texts, const std::vector<core::CreditPack>& packs) {
+  auto keyboard = packs_keyboard(texts, packs, "");
+  const auto menu = main_menu_keyboard(texts, !packs.empty());
+  for (const auto& row : menu["inline_keyboard"]) {
+    keyboard["inline_keyboard"].push_back(row);
+  }
+  return keyboard;
 }
 
 Keyboard templates_keyboard(const core::TemplateCatalog& catalog, Language language,

@@ -9,6 +9,7 @@
 
 #include "bot/replies.hpp"
 #include "bot/texts.hpp"
+#include "core/credit_packs.hpp"
 #include "core/templates.hpp"
 
 namespace nc::bot {
@@ -21,17 +22,27 @@ inline constexpr std::string_view kMenuReels = "m:reels";
 inline constexpr std::string_view kMenuBalance = "m:balance";
 inline constexpr std::string_view kMenuHistory = "m:history";
 inline constexpr std::string_view kMenuHelp = "m:help";
+inline constexpr std::string_view kMenuTopUp = "m:topup";
+// A pack bought from a screen that is not an order summary ("b:-:<credits>").
+inline constexpr std::string_view kNoFlow = "-";
 }  // namespace callback
 
-// "t:<flow>:<template>", "w:<flow>:skip", "n:<flow>:<count>", "c:<flow>:go|no", "h:<job id>"
+// "t:<flow>:<template>", "w:<flow>:skip", "n:<flow>:<count>", "c:<flow>:go|no", "h:<job id>",
+// "b:<flow or ->:<credits>" (buy a pack; the flow is the order summary to come back to)
 struct CallbackData {
-  char action = 0;  // t, w, n, c, h; 0 for the fixed names above
+  char action = 0;  // t, w, n, c, h, b; 0 for the fixed names above
   std::string flow;
   std::string value;
 };
 CallbackData parse_callback(std::string_view data);
 
-Keyboard main_menu_keyboard(const Texts& texts);
+// `top_up`: the [💳 Пополнить] button, shown when packs are sold.
+Keyboard main_menu_keyboard(const Texts& texts, bool top_up);
+// One button per pack; `return_flow` is the order summary to show again after payment.
+Keyboard packs_keyboard(const Texts& texts, const std::vector<core::CreditPack>& packs,
+                        const std::string& return_flow);
+// The packs above the main menu (the balance screen).
+Keyboard packs_and_menu_keyboard(const Texts& texts, const std::vector<core::CreditPack>& packs);
 Keyboard templates_keyboard(const core::TemplateCatalog& catalog, Language language,
                             const std::string& flow);
 Keyboard skip_keyboard(const Texts& texts, const std::string& flow);

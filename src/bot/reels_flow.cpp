@@ -84,7 +84,9 @@ void ask_count(Turn& turn) {
   turn.out.send_text(std::string(turn.texts.ask_count), count_keyboard(turn.state.flow));
 }
 
-void ask_confirmation(Turn& turn) {
+}  // namespace
+
+void show_summary(Turn& turn) {
   turn.state.step = Step::kAwaitConfirm;
   const auto* item = chosen_template(turn);
   const std::string title =
@@ -100,6 +102,8 @@ void ask_confirmation(Turn& turn) {
              fmt::arg("balance", turn.user.credits));
   turn.out.send_text(text, confirm_keyboard(turn.texts, turn.state.flow));
 }
+
+namespace {
 
 void confirm(Turn& turn) {
   const Order order{.flow = turn.state.flow,
@@ -122,8 +126,13 @@ void confirm(Turn& turn) {
       turn.toast = std::string(turn.texts.hint_stale_button);
       return;
     case OrderOutcome::Kind::kInsufficient:
-      turn.out.send_text(format(turn.texts.not_enough, fmt::arg("needed", outcome.needed),
-                                fmt::arg("balance", outcome.balance)));
+      // The packs on sale come back to this summary once paid.
+      turn.out.send_text(
+          format(turn.texts.not_enough, fmt::arg("needed", outcome.needed),
+                 fmt::arg("balance", outcome.balance)),
+          turn.deps.settings.packs.empty()
+              ? Keyboard(nullptr)
+              : packs_keyboard(turn.texts, turn.deps.settings.packs, turn.state.flow));
       ask_count(turn);
       return;
   }
@@ -205,7 +214,7 @@ void on_flow_button(Turn& turn, char action, const std::string& value) {
       }
       turn.state.count = std::stoi(value);
       turn.out.remove_keyboard(turn.in.callback_message_id);
-      return ask_confirmation(turn);
+      return show_summary(turn);
     case 'c':
       if (turn.state.step != Step::kAwaitConfirm) return stale();
       turn.out.remove_keyboard(turn.in.callback_message_id);

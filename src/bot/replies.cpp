@@ -19,6 +19,18 @@ void Replies::answer_callback(const std::string& callback_id, const std::string&
   add("answerCallbackQuery", std::move(payload), 1);
 }
 
+void Replies::send_invoice(const std::string& title, const std::string& description,
+                           const std::string& payload, const std::string& label,
+                           std::int64_t stars) {
+  add("sendInvoice", {{"chat_id", chat_id_},
+                      {"title", title},
+                      {"description", description},
+                      {"payload", payload},
+                      {"provider_token", ""},
+                      {"currency", "XTR"},
+                      {"prices", nlohmann::json::array({{{"label", label}, {"amount", stars}}})}});
+}
+
 void Replies::remove_keyboard(std::int64_t message_id) {
   if (message_id == 0) return;
   add("editMessageReplyMarkup",

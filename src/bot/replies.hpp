@@ -26,6 +26,10 @@ class Replies {
   // Sends an earlier message of this chat again (a delivered video from /history).
   void copy_message(std::int64_t message_id, const Keyboard& keyboard);
 
+  // An invoice in Telegram Stars (XTR): one price, no provider token (contract section 5.2).
+  void send_invoice(const std::string& title, const std::string& description,
+                    const std::string& payload, const std::string& label, std::int64_t stars);
+
   const std::vector<store::OutgoingCall>& calls() const { return calls_; }
 
  private:

@@ -1,6 +1,7 @@
 #include "bot/router.hpp"
 
 #include "bot/keyboards.hpp"
+#include "bot/pre_checkout.hpp"
 #include "store/conversations.hpp"
 
 namespace nc::bot {
@@ -32,13 +33,22 @@ TurnResult Router::apply(store::Connection& db, const Incoming& in, const Prepar
   // Every button press is answered, or the client keeps showing a spinner.
   if (in.kind == IncomingKind::kCallback) out.answer_callback(in.callback_id, turn.toast);
   store::Conversations::save(db, in.user_id, state.to_row());
-  return TurnResult{.jobs_created = turn.jobs_created, .credits_charged = turn.credits_charged};
+  return TurnResult{.jobs_created = turn.jobs_created,
+                    .credits_charged = turn.credits_charged,
+                    .pack_bought = turn.pack_bought,
+                    .stars_paid = turn.stars_paid};
+}
+
+PreCheckoutAnswer Router::decide_pre_checkout(store::Connection& db,
+                                              const PreCheckout& query) const {
+  return bot::decide_pre_checkout(db, deps_.settings, query);
 }
 
 void Router::route(Turn& turn) const {
   switch (turn.in.kind) {
     case IncomingKind::kCallback: return route_callback(turn);
     case IncomingKind::kCommand: return route_command(turn);
+    case IncomingKind::kPayment: return handle_successful_payment(turn);
     default: break;
   }
   if (turn.state.step == Step::kMenu) {
@@ -47,7 +57,7 @@ void Router::route(Turn& turn) const {
       turn.state = FlowState::fresh(Step::kAwaitPhoto);
       return on_flow_message(turn);
     }
-    return turn.out.send_text(std::string(turn.texts.hint_menu), main_menu_keyboard(turn.texts));
+    return turn.out.send_text(std::string(turn.texts.hint_menu), menu_keyboard(turn));
   }
   on_flow_message(turn);
 }
@@ -59,6 +69,10 @@ void Router::route_command(Turn& turn) const {
   if (command == "cancel") return handle_cancel(turn);
   if (command == "balance") return handle_balance(turn);
   if (command == "history") return handle_history(turn);
+  if (command == "topup") return handle_top_up(turn);
+  if (command == "paysupport") return handle_paysupport(turn);
+  if (command == "terms") return handle_terms(turn);
+  if (command == "promo") return handle_promo(turn);
   if (handle_admin_command(turn)) return;
   turn.out.send_text(std::string(turn.texts.hint_unknown_command));
 }
@@ -69,10 +83,12 @@ void Router::route_callback(Turn& turn) const {
   if (data == callback::kMenuBalance) return handle_balance(turn);
   if (data == callback::kMenuHistory) return handle_history(turn);
   if (data == callback::kMenuHelp) return handle_help(turn);
+  if (data == callback::kMenuTopUp) return handle_top_up(turn);
   if (data == callback::kRetrySameProduct) return handle_retry_same_product(turn);
   if (data == callback::kBackToMenu) return handle_back_to_menu(turn);
   const auto parsed = parse_callback(data);
   if (parsed.action == 'h') return handle_resend(turn, parsed.value);
+  if (parsed.action == 'b') return handle_buy(turn, parsed.flow, parsed.value);
   if (parsed.action != 0 && !parsed.flow.empty() && parsed.flow == turn.state.flow) {
     return on_flow_button(turn, parsed.action, parsed.value);
   }

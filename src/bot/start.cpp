@@ -4,18 +4,22 @@
 
 namespace nc::bot {
 
+Keyboard menu_keyboard(const Turn& turn) {
+  return main_menu_keyboard(turn.texts, !turn.deps.settings.packs.empty());
+}
+
 void show_menu(Turn& turn) {
   turn.state = FlowState{};
-  turn.out.send_text(std::string(turn.texts.menu), main_menu_keyboard(turn.texts));
+  turn.out.send_text(std::string(turn.texts.menu), menu_keyboard(turn));
 }
 
 void handle_start(Turn& turn) {
   turn.state = FlowState{};
-  turn.out.send_text(std::string(turn.texts.welcome), main_menu_keyboard(turn.texts));
+  turn.out.send_text(std::string(turn.texts.welcome), menu_keyboard(turn));
 }
 
 void handle_help(Turn& turn) {
-  turn.out.send_text(std::string(turn.texts.help), main_menu_keyboard(turn.texts));
+  turn.out.send_text(std::string(turn.texts.help), menu_keyboard(turn));
 }
 
 void handle_cancel(Turn& turn) {

@@ -79,6 +79,40 @@ constexpr Texts kRussian{
     .status_done = "✅ готово",
     .status_failed = "😔 ошибка",
     .status_cancelled = "✖️ отменено",
+    .button_top_up = "💳 Пополнить",
+    .button_pack = "{credits} кр. — {stars} ⭐",
+    .top_up_choose = "💳 Выбери пакет кредитов. Оплата — звёздами Telegram ⭐",
+    .top_ups_off = "Пополнение пока недоступно. Вопросы по оплате — /paysupport.",
+    .pack_not_sold = "Этот пакет больше не продаётся.",
+    .invoice_title = "Кредиты NeuroCards: {credits}",
+    .invoice_description =
+        "Пакет из {credits} кредитов для видео NeuroCards. Кредиты зачисляются "
+        "сразу после оплаты; если видео не получилось, кредит возвращается.",
+    .invoice_label = "{credits} кр.",
+    .pre_checkout_stale = "Этот счёт устарел. Открой «💳 Пополнить» и выбери пакет заново.",
+    .pre_checkout_not_sold =
+        "Этот пакет больше не продаётся. Открой «💳 Пополнить» и выбери "
+        "другой.",
+    .pre_checkout_failed = "Не удалось проверить счёт. Попробуй оплатить ещё раз через минуту.",
+    .receipt = "✅ Оплата получена: +{credits} кр. за {stars} ⭐. Баланс: {balance} кр.",
+    .payment_unmatched =
+        "Оплата получена, но я не нашёл этот счёт. Напиши /paysupport — "
+        "оператор проверит платёж и начислит кредиты.",
+    .paysupport =
+        "💬 Поддержка по оплатам: опиши проблему в ответном сообщении и укажи дату и "
+        "сумму платежа — оператор ответит в течение суток. Каждый платёж учтён: "
+        "если кредиты не пришли, их начислят или вернут звёзды.",
+    .terms =
+        "📄 Условия: кредиты покупаются за звёзды Telegram и тратятся на видео (цена видео "
+        "указана перед запуском). Если видео не получилось, кредит возвращается на баланс "
+        "автоматически. Звёзды за неизрасходованные кредиты можно вернуть по запросу в "
+        "/paysupport.",
+    .promo_usage = "Пришли промокод так: /promo КОД",
+    .promo_redeemed = "🎁 Промокод принят: +{credits} кр. Баланс: {balance} кр.",
+    .promo_unknown = "Такого промокода нет. Проверь, как он написан.",
+    .promo_used_up = "Этот промокод уже закончился.",
+    .promo_expired = "Срок действия этого промокода истёк.",
+    .promo_already_used = "Ты уже использовал этот промокод.",
 };
 
 constexpr Texts kEnglish{
@@ -157,6 +191,37 @@ constexpr Texts kEnglish{
     .status_done = "✅ done",
     .status_failed = "😔 failed",
     .status_cancelled = "✖️ cancelled",
+    .button_top_up = "💳 Top up",
+    .button_pack = "{credits} cr. — {stars} ⭐",
+    .top_up_choose = "💳 Choose a credit pack. Paid with Telegram Stars ⭐",
+    .top_ups_off = "Top-ups are not available yet. Payment questions: /paysupport.",
+    .pack_not_sold = "This pack is no longer sold.",
+    .invoice_title = "NeuroCards credits: {credits}",
+    .invoice_description =
+        "A pack of {credits} credits for NeuroCards videos. The credits arrive "
+        "right after payment; a video that fails gives its credit back.",
+    .invoice_label = "{credits} cr.",
+    .pre_checkout_stale = "This invoice is out of date. Open «💳 Top up» and choose a pack again.",
+    .pre_checkout_not_sold = "This pack is no longer sold. Open «💳 Top up» and choose another.",
+    .pre_checkout_failed = "The invoice could not be checked. Please try to pay again in a minute.",
+    .receipt = "✅ Payment received: +{credits} cr. for {stars} ⭐. Balance: {balance} cr.",
+    .payment_unmatched =
+        "Payment received, but I could not find this invoice. Write /paysupport: "
+        "the operator will check the payment and add the credits.",
+    .paysupport =
+        "💬 Payment support: describe the problem in a reply with the date and amount "
+        "of the payment; the operator answers within a day. Every payment is recorded: "
+        "if credits did not arrive, they are added or the Stars are refunded.",
+    .terms =
+        "📄 Terms: credits are bought with Telegram Stars and spent on videos (a video's "
+        "price is shown before it starts). A video that fails gives its credit back "
+        "automatically. Stars for unspent credits are refunded on request via /paysupport.",
+    .promo_usage = "Send a promo code like this: /promo CODE",
+    .promo_redeemed = "🎁 Promo code accepted: +{credits} cr. Balance: {balance} cr.",
+    .promo_unknown = "There is no such promo code. Check how it is spelled.",
+    .promo_used_up = "This promo code has run out.",
+    .promo_expired = "This promo code has expired.",
+    .promo_already_used = "You have already used this promo code.",
 };
 
 }  // namespace

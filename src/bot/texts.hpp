@@ -80,6 +80,29 @@ struct Texts {
   std::string_view status_done;
   std::string_view status_failed;
   std::string_view status_cancelled;
+  // Top-ups with Telegram Stars
+  std::string_view button_top_up;
+  std::string_view button_pack;  // {credits} {stars}
+  std::string_view top_up_choose;
+  std::string_view top_ups_off;
+  std::string_view pack_not_sold;
+  std::string_view invoice_title;        // {credits}; at most 32 characters
+  std::string_view invoice_description;  // {credits}; at most 255 characters
+  std::string_view invoice_label;        // {credits}
+  std::string_view pre_checkout_stale;
+  std::string_view pre_checkout_not_sold;
+  std::string_view pre_checkout_failed;
+  std::string_view receipt;  // {credits} {stars} {balance}
+  std::string_view payment_unmatched;
+  std::string_view paysupport;
+  std::string_view terms;
+  // Promo codes
+  std::string_view promo_usage;
+  std::string_view promo_redeemed;  // {credits} {balance}
+  std::string_view promo_unknown;
+  std::string_view promo_used_up;
+  std::string_view promo_expired;
+  std::string_view promo_already_used;
 };
 
 const Texts& texts(Language language);

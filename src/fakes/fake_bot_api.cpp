@@ -254,7 +254,9 @@ struct FakeBotApi::Impl {
   };
 
   explicit Impl(FakeBotApiOptions fake_options)
-      : options_(std::move(fake_options)), next_update_id_(options_.first_update_id) {
+      : options_(std::move(fake_options)),
+        next_update_id_(options_.first_update_id),
+        stars_(options_.pre_checkout_deadline) {
     bot_id_ =
         parse_int(std::string_view(options_.token).substr(0, options_.token.find(':'))).value_or(0);
   }
@@ -293,6 +295,12 @@ struct FakeBotApi::Impl {
   asio::awaitable<Reply> send_chat_action(Call& call);
   asio::awaitable<Reply> get_file(Call& call);
   asio::awaitable<Reply> set_my_commands(Call& call);
+  asio::awaitable<Reply> send_invoice(Call& call);
+  asio::awaitable<Reply> answer_pre_checkout_query(Call& call);
+  asio::awaitable<Reply> refund_star_payment(Call& call);
+  asio::awaitable<Reply> get_star_transactions(Call& call);
+  // Queues an update; with the mutex held.
+  std::int64_t enqueue_update(json update);
 
   // Shared checks; each gives the error reply, or nullopt when the call may go on.
   static std::optional<Reply> check_chat(const Call& call);
@@ -360,6 +368,7 @@ struct FakeBotApi::Impl {
   std::set<std::int64_t> blocked_chats_;
   std::vector<Fault> faults_;
   std::vector<RecordedCall> recorded_;
+  FakeStars stars_;
 };
 
 const std::vector<FakeBotApi::Impl::Method>& FakeBotApi::Impl::methods() {
@@ -382,6 +391,10 @@ const std::vector<FakeBotApi::Impl::Method>& FakeBotApi::Impl::methods() {
       {"sendChatAction", &Impl::send_chat_action},
       {"getFile", &Impl::get_file},
       {"setMyCommands", &Impl::set_my_commands},
+      {"sendInvoice", &Impl::send_invoice},
+      {"answerPreCheckoutQuery", &Impl::answer_pre_checkout_query},
+      {"refundStarPayment", &Impl::refund_star_payment},
+      {"getStarTransactions", &Impl::get_star_transactions},
   };
   return list;
 }
@@ -1091,6 +1104,67 @@ asio::awaitable<Reply> FakeBotApi::Impl::set_my_commands(Call& call) {
   co_return ok(true);
 }
 
+asio::awaitable<Reply> FakeBotApi::Impl::send_invoice(Call& call) {
+  if (auto failure = check_chat(call)) co_return *failure;
+  if (auto problem = FakeStars::check_invoice(call.params); !problem.empty()) {
+    co_return bad_request(problem);
+  }
+  json markup;
+  if (auto failure = check_markup(call, true, markup)) co_return *failure;
+  const auto prices = json_param(call.params, "prices").value_or(json::array());
+  std::lock_guard lock(mutex_);
+  const auto id = next_message_id(*call.chat_id);
+  auto message = base_message(*call.chat_id, id);
+  message["invoice"] = stars_.add_invoice(
+      FakeInvoice{.chat_id = *call.chat_id,
+                  .message_id = id,
+                  .title = string_param(call.params, "title").value_or(""),
+                  .description = string_param(call.params, "description").value_or(""),
+                  .payload = string_param(call.params, "payload").value_or(""),
+                  .amount = int_param(prices.front(), "amount").value_or(0)});
+  if (!markup.is_null()) message["reply_markup"] = markup;
+  co_return ok(std::move(message));
+}
+
+// A yes in time completes the payment: Telegram then sends the user's successful_payment.
+asio::awaitable<Reply> FakeBotApi::Impl::answer_pre_checkout_query(Call& call) {
+  const auto id = string_param(call.params, "pre_checkout_query_id").value_or("");
+  if (find_param(call.params, "ok") == nullptr)
+    co_return bad_request("parameter \"ok\" is required");
+  std::lock_guard lock(mutex_);
+  std::optional<json> paid;
+  const auto problem = stars_.answer(id, bool_param(call.params, "ok"),
+                                     string_param(call.params, "error_message").value_or(""), paid);
+  if (!problem.empty()) co_return bad_request(problem);
+  if (paid) {
+    const auto payment = stars_.payment(id);
+    auto update = user_message(payment->user_id, "successful_payment", std::move(*paid));
+    update["message"]["from"] = payment->from;
+    enqueue_update(std::move(update));
+  }
+  co_return ok(true);
+}
+
+asio::awaitable<Reply> FakeBotApi::Impl::refund_star_payment(Call& call) {
+  const auto user_id = int_param(call.params, "user_id");
+  const auto charge = string_param(call.params, "telegram_payment_charge_id").value_or("");
+  if (!user_id) co_return bad_request("USER_ID_INVALID");
+  if (charge.empty()) co_return bad_request("CHARGE_ID_EMPTY");
+  std::lock_guard lock(mutex_);
+  if (auto problem = stars_.refund(*user_id, charge); !problem.empty()) {
+    co_return bad_request(problem);
+  }
+  co_return ok(true);
+}
+
+asio::awaitable<Reply> FakeBotApi::Impl::get_star_transactions(Call& call) {
+  const auto offset = int_param(call.params, "offset").value_or(0);
+  const auto limit = int_param(call.params, "limit").value_or(100);
+  if (limit < 1 || limit > 100) co_return bad_request("limit must be between 1 and 100");
+  std::lock_guard lock(mutex_);
+  co_return ok(stars_.transactions(offset, limit));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Webhook delivery (io thread)
 
@@ -1302,25 +1376,77 @@ std::string FakeBotApi::method_url(std::string_view method) const {
   return fmt::format("{}/bot{}/{}", base_url(), impl_->options_.token, method);
 }
 
-std::int64_t FakeBotApi::push_update(json update) {
-  auto& impl = *impl_;
-  std::lock_guard lock(impl.mutex_);
+std::int64_t FakeBotApi::Impl::enqueue_update(json update) {
   std::int64_t id = 0;
   if (update.contains("update_id")) {
     id = update["update_id"].get<std::int64_t>();
-    impl.next_update_id_ = std::max(impl.next_update_id_, id + 1);
+    next_update_id_ = std::max(next_update_id_, id + 1);
   } else {
-    id = impl.next_update_id_++;
+    id = next_update_id_++;
     update["update_id"] = id;
   }
-  if (!impl.allowed(update_type(update))) return id;
-  impl.updates_.push_back(std::move(update));
-  impl.changed_.notify_all();
-  if (impl.running_) {
-    impl.wake_poll_later();
-    impl.deliver_later();
+  if (!allowed(update_type(update))) return id;
+  updates_.push_back(std::move(update));
+  changed_.notify_all();
+  if (running_) {
+    wake_poll_later();
+    deliver_later();
   }
   return id;
+}
+
+std::int64_t FakeBotApi::push_update(json update) {
+  std::lock_guard lock(impl_->mutex_);
+  return impl_->enqueue_update(std::move(update));
+}
+
+std::optional<std::string> FakeBotApi::pay_invoice(std::int64_t user_id, std::int64_t message_id,
+                                                   const json& from) {
+  auto& impl = *impl_;
+  std::lock_guard lock(impl.mutex_);
+  const auto invoice = impl.stars_.invoice(user_id, message_id);
+  if (!invoice) return std::nullopt;
+  auto payer = user_json(user_id);
+  if (from.is_object()) payer.update(from);
+  auto update = impl.stars_.start_payment(payer, invoice->payload, invoice->amount);
+  auto id = update["pre_checkout_query"]["id"].get<std::string>();
+  impl.enqueue_update(std::move(update));
+  return id;
+}
+
+std::string FakeBotApi::pay(std::int64_t user_id, const std::string& payload, std::int64_t amount) {
+  auto& impl = *impl_;
+  std::lock_guard lock(impl.mutex_);
+  auto update = impl.stars_.start_payment(user_json(user_id), payload, amount);
+  auto id = update["pre_checkout_query"]["id"].get<std::string>();
+  impl.enqueue_update(std::move(update));
+  return id;
+}
+
+std::optional<FakePayment> FakeBotApi::wait_for_payment(const std::string& query_id,
+                                                        std::chrono::milliseconds timeout) const {
+  const auto end = Clock::now() + timeout;
+  std::unique_lock lock(impl_->mutex_);
+  for (;;) {
+    auto payment = impl_->stars_.payment(query_id);
+    if (!payment || payment->state != FakePaymentState::kAwaitingAnswer || Clock::now() >= end) {
+      return payment;
+    }
+    // An answer wakes us; the deadline passing does not, so wake at the deadline too.
+    impl_->changed_.wait_until(lock,
+                               std::min(end, payment->deadline + std::chrono::milliseconds(1)));
+  }
+}
+
+std::vector<FakeInvoice> FakeBotApi::invoices(std::int64_t chat_id) const {
+  std::lock_guard lock(impl_->mutex_);
+  return impl_->stars_.invoices(chat_id);
+}
+
+std::string FakeBotApi::add_completed_payment(std::int64_t user_id, const std::string& payload,
+                                              std::int64_t amount) {
+  std::lock_guard lock(impl_->mutex_);
+  return impl_->stars_.add_completed_payment(user_id, payload, amount);
 }
 
 json FakeBotApi::make_text_message(std::int64_t user_id, std::string_view text) {

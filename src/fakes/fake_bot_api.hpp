@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "fakes/fake_stars.hpp"
+
 namespace nc::fakes {
 
 struct FakeBotApiOptions {
@@ -37,6 +39,8 @@ struct FakeBotApiOptions {
   // For load benchmarks: calls are counted (stats()) but not recorded, sent messages are not
   // kept (so they cannot be edited or copied), and any callback query id may be answered once.
   bool lean = false;
+  // How long the bot has to answer a pre_checkout_query; later answers fail the payment.
+  std::chrono::milliseconds pre_checkout_deadline{10'000};
 };
 
 struct UploadedFile {
@@ -103,6 +107,22 @@ class FakeBotApi {
                                std::int64_t message_id);
   void redeliver_next();  // the next update the webhook accepts is delivered once more
   std::size_t pending_update_count() const;
+
+  // --- Telegram Stars (contract section 5.2) ---
+  // The user pays the invoice the bot sent as message_id: a pre_checkout_query is queued and its
+  // id returned (nullopt: no such invoice). A yes in time sends successful_payment.
+  // `from` adds to the paying User (language_code, …), as ScriptedSeller does.
+  std::optional<std::string> pay_invoice(std::int64_t user_id, std::int64_t message_id,
+                                         const nlohmann::json& from = nullptr);
+  // A pre_checkout_query for any payload and price, as a stale or forged invoice would give.
+  std::string pay(std::int64_t user_id, const std::string& payload, std::int64_t amount);
+  // Waits until the payment is answered or its deadline passes; nullopt for an unknown id.
+  std::optional<FakePayment> wait_for_payment(const std::string& query_id,
+                                              std::chrono::milliseconds timeout) const;
+  std::vector<FakeInvoice> invoices(std::int64_t chat_id) const;
+  // A payment Telegram completed that the bot never heard of; returns its charge id.
+  std::string add_completed_payment(std::int64_t user_id, const std::string& payload,
+                                    std::int64_t amount);
 
   // --- files ---
   // getFile answers for file_id with a file_path whose download serves local_path.

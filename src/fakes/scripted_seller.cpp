@@ -88,6 +88,43 @@ std::int64_t ScriptedSeller::message_id(std::size_t n) {
   return messages().at(n - 1).response["result"]["message_id"];
 }
 
+std::optional<FakePayment> ScriptedSeller::pay_latest_invoice() {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  std::optional<std::int64_t> invoice;
+  while (!invoice && std::chrono::steady_clock::now() < deadline) {
+    for (const auto& call : fake_.calls("sendInvoice")) {
+      if (call.chat_id == user_id_ && call.status == 200) {
+        invoice = call.response["result"]["message_id"].get<std::int64_t>();
+      }
+    }
+    if (!invoice)
+      fake_.wait_for_calls("sendInvoice", fake_.call_count("sendInvoice") + 1,
+                           std::chrono::milliseconds(200));
+  }
+  if (!invoice) return std::nullopt;
+  const auto query = fake_.pay_invoice(user_id_, *invoice, from_);
+  if (!query) return std::nullopt;
+  return fake_.wait_for_payment(*query, std::chrono::seconds(15));
+}
+
+std::optional<FakePayment> ScriptedSeller::buy(std::int64_t credits) {
+  const auto invoices_before = fake_.invoices(user_id_).size();
+  const auto screen = reply_count() + 1;
+  say("/topup");
+  reply(screen);
+  for (const auto& row : keyboard(screen)["inline_keyboard"]) {
+    const std::string data = row[0]["callback_data"];
+    if (data == "b:-:" + std::to_string(credits)) press(data, message_id(screen));
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  while (fake_.invoices(user_id_).size() == invoices_before &&
+         std::chrono::steady_clock::now() < deadline) {
+    fake_.wait_for_calls("sendInvoice", fake_.call_count("sendInvoice") + 1,
+                         std::chrono::milliseconds(200));
+  }
+  return pay_latest_invoice();
+}
+
 std::string ScriptedSeller::order(const std::string& photo_file_id, const std::string& product,
                                   int count) {
   const auto start = reply_count();

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,12 @@ class ScriptedSeller {
   std::vector<RecordedCall> calls() const;
   // The seller's Telegram speaks Russian.
   static nlohmann::json russian(nlohmann::json update);
+
+  // Buys the pack of `credits` from /topup and pays its invoice; returns the payment as
+  // Telegram ended it (nullopt: no invoice came).
+  std::optional<FakePayment> buy(std::int64_t credits);
+  // Pays the latest invoice the bot sent this seller, waiting for it to arrive.
+  std::optional<FakePayment> pay_latest_invoice();
 
   // /start → photo → product text → the first format → no wishes → `count` videos → confirm.
   // Returns the bot's answer to the confirmation.

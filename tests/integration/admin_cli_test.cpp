@@ -35,7 +35,7 @@ class AdminCliTest : public ::testing::TestWithParam<Backend> {
 TEST_P(AdminCliTest, MigrateIsUpToDateAfterStartUp) {
   auto result = run({"migrate"});
   EXPECT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_NE(result.out.find("schema version 8 (up to date)"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("schema version 9 (up to date)"), std::string::npos) << result.out;
 }
 
 TEST_P(AdminCliTest, GrantEnqueueCancelAndAudit) {

@@ -1,5 +1,6 @@
 // `neurocards demo` as a newcomer runs it: nothing configured, no network, a real binary. It
-// must walk the whole conversation and leave three real vertical videos, and nothing else.
+// must walk the whole conversation (a pack bought with Stars, then an order) and leave three real
+// vertical videos, and nothing else.
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
@@ -58,6 +59,14 @@ TEST(DemoCommand, WalksTheWholeFlowOfflineAndLeavesThreeRealVideos) {
   EXPECT_NE(result.out.find("👤 /start"), std::string::npos) << result.out;
   EXPECT_NE(result.out.find("👤 [photo product.jpg]"), std::string::npos) << result.out;
   EXPECT_NE(result.out.find(std::string("👤 presses «") + std::string(texts.button_launch) + "»"),
+            std::string::npos)
+      << result.out;
+  // The seller starts with nothing and buys a pack with Stars before ordering.
+  EXPECT_NE(result.out.find(std::string("👤 presses «") + std::string(texts.button_top_up) + "»"),
+            std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find(bot::format(texts.receipt, fmt::arg("credits", 10),
+                                        fmt::arg("stars", 150), fmt::arg("balance", 10))),
             std::string::npos)
       << result.out;
   EXPECT_EQ(count_of(result.out, "🤖 🎬 video 1080×1920"), 3u) << result.out;

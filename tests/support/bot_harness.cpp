@@ -4,7 +4,9 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <latch>
 #include <optional>
+#include <thread>
 
 #include "store/conversations.hpp"
 #include "store/job_queue.hpp"
@@ -28,8 +30,13 @@ void BotHarness::restart() {
   router_.reset();
   database_ = test_db_.open_another();
   router_ = std::make_unique<bot::Router>(
-      bot::BotDeps{catalog_, models_, bot::BotSettings{.admin_ids = {kAdmin}}});
+      bot::BotDeps{catalog_, models_, bot::BotSettings{.admin_ids = {kAdmin}, .packs = packs_}});
   dispatcher_ = std::make_unique<bot::Dispatcher>(*database_, *router_, "test-front");
+}
+
+void BotHarness::sell(std::vector<core::CreditPack> packs) {
+  packs_ = std::move(packs);
+  restart();
 }
 
 Incoming BotHarness::base(IncomingKind kind, std::int64_t user) {
@@ -43,19 +50,104 @@ Incoming BotHarness::base(IncomingKind kind, std::int64_t user) {
   return in;
 }
 
-bot::Handled BotHarness::deliver(const Incoming& in, const Prepared& prepared) {
+namespace {
+
+bot::Handled deliver_on(bot::Dispatcher& dispatcher, const Incoming& in, const Prepared& prepared) {
   asio::io_context io;
   std::optional<bot::Handled> handled;
   std::exception_ptr failure;
   asio::co_spawn(
       io,
       [&]() -> asio::awaitable<void> {
-        handled = co_await dispatcher_->handle_in_batch(in, prepared);
+        handled = co_await dispatcher.handle_in_batch(in, prepared);
       },
       [&](std::exception_ptr error) { failure = error; });
-  io.run();  // returns once the group transaction committed and the coroutine resumed
+  io.run();
   if (failure) std::rethrow_exception(failure);
   return std::move(*handled);
+}
+
+}  // namespace
+
+std::vector<bot::Handled> BotHarness::deliver_concurrently(const std::vector<Incoming>& updates) {
+  struct Front {
+    std::unique_ptr<store::Database> database;
+    std::unique_ptr<bot::Dispatcher> dispatcher;
+  };
+  std::vector<Front> fronts;
+  for (std::size_t i = 0; i < updates.size(); ++i) {
+    auto database = test_db_.open_another();
+    auto dispatcher =
+        std::make_unique<bot::Dispatcher>(*database, *router_, "front-" + std::to_string(i));
+    fronts.push_back(Front{std::move(database), std::move(dispatcher)});
+  }
+  std::vector<bot::Handled> results(updates.size());
+  std::vector<std::exception_ptr> failures(updates.size());
+  std::latch start(static_cast<std::ptrdiff_t>(updates.size()));
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < updates.size(); ++i) {
+    threads.emplace_back([&, i] {
+      start.arrive_and_wait();
+      try {
+        results[i] = deliver_on(*fronts[i].dispatcher, updates[i], {});
+      } catch (...) {
+        failures[i] = std::current_exception();
+      }
+    });
+  }
+  for (auto& thread : threads)
+    thread.join();
+  for (const auto& failure : failures) {
+    if (failure) std::rethrow_exception(failure);
+  }
+  return results;
+}
+
+Incoming BotHarness::payment(const std::string& payload, std::int64_t stars,
+                             const std::string& charge_id, std::int64_t user) {
+  auto in = base(IncomingKind::kPayment, user);
+  in.payment_currency = "XTR";
+  in.payment_amount = stars;
+  in.payment_payload = payload;
+  in.payment_charge_id = charge_id;
+  return in;
+}
+
+bot::PreCheckoutAnswer BotHarness::pre_checkout(const std::string& payload, std::int64_t stars,
+                                                std::int64_t user, const std::string& language) {
+  return dispatcher_->decide_pre_checkout(bot::PreCheckout{.user_id = user,
+                                                           .language_code = language,
+                                                           .currency = "XTR",
+                                                           .total_amount = stars,
+                                                           .payload = payload});
+}
+
+json BotHarness::invoice(const Calls& calls) {
+  json found;
+  for (const auto& call : calls) {
+    if (call.method == "sendInvoice") found = payload(call);
+  }
+  return found;
+}
+
+std::vector<std::string> BotHarness::buttons_of(const Calls& calls, const std::string& text) {
+  std::vector<std::string> data;
+  for (const auto& call : calls) {
+    const auto body = payload(call);
+    if (call.method != "sendMessage" || body.value("text", "") != text ||
+        !body.contains("reply_markup")) {
+      continue;
+    }
+    for (const auto& row : body["reply_markup"]["inline_keyboard"]) {
+      for (const auto& button : row)
+        data.push_back(button["callback_data"]);
+    }
+  }
+  return data;
+}
+
+bot::Handled BotHarness::deliver(const Incoming& in, const Prepared& prepared) {
+  return deliver_on(*dispatcher_, in, prepared);
 }
 
 Calls BotHarness::send(const Incoming& in, const Prepared& prepared) {

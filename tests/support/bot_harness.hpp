@@ -11,6 +11,7 @@
 
 #include "bot/dispatcher.hpp"
 #include "bot/flow_state.hpp"
+#include "core/credit_packs.hpp"
 #include "core/job.hpp"
 #include "core/models.hpp"
 #include "core/templates.hpp"
@@ -29,6 +30,8 @@ class BotHarness {
 
   // A new process: new database handle, router and dispatcher; only the database remains.
   void restart();
+  // Sells these packs from now on (a restart with CREDIT_PACKS set).
+  void sell(std::vector<core::CreditPack> packs);
 
   // An update from `user` (the seller by default) with the next update id.
   bot::Incoming base(bot::IncomingKind kind, std::int64_t user = kSeller);
@@ -43,6 +46,16 @@ class BotHarness {
   Calls bad_photo(bot::PhotoProblem problem);
   Calls other(bot::IncomingKind kind);
   Calls press(const std::string& data, std::int64_t message_id = 10);
+  // Telegram's successful_payment for an invoice payload, from `user`.
+  bot::Incoming payment(const std::string& payload, std::int64_t stars,
+                        const std::string& charge_id, std::int64_t user = kSeller);
+  // The answer the bot front gives a pre_checkout_query.
+  bot::PreCheckoutAnswer pre_checkout(const std::string& payload, std::int64_t stars,
+                                      std::int64_t user = kSeller,
+                                      const std::string& language = "ru");
+  // Each update handled by a front of its own (own database handle and dispatcher), all at
+  // once, as bot fronts on several hosts would; the results in the same order.
+  std::vector<bot::Handled> deliver_concurrently(const std::vector<bot::Incoming>& updates);
 
   // Reading the replies.
   static nlohmann::json payload(const store::PendingCall& call);
@@ -57,6 +70,10 @@ class BotHarness {
   // The answer to the button press ("" without a toast); "<not answered>" when none.
   static std::string toast(const Calls& calls);
   static std::vector<std::string> methods(const Calls& calls);
+  // The parameters of the last sendInvoice among the calls (null when none).
+  static nlohmann::json invoice(const Calls& calls);
+  // callback_data of every button of the sendMessage whose text is `text`.
+  static std::vector<std::string> buttons_of(const Calls& calls, const std::string& text);
   // The main menu's callback data, as buttons() gives it.
   static const std::vector<std::string>& menu_buttons();
 
@@ -73,6 +90,7 @@ class BotHarness {
   std::vector<std::string> walk_to_confirmation(const std::string& count);
 
   store::Database& db() { return *database_; }
+  const std::string& database_url() const { return test_db_.url(); }
   const core::TemplateCatalog& catalog() const { return catalog_; }
 
  private:
@@ -81,6 +99,7 @@ class BotHarness {
   const core::TemplateCatalog catalog_ = core::TemplateCatalog::defaults();
   const core::ModelRegistry models_ = core::ModelRegistry::defaults();
   // What one process holds; restart() replaces them.
+  std::vector<core::CreditPack> packs_;
   std::unique_ptr<store::Database> database_;
   std::unique_ptr<bot::Router> router_;
   std::unique_ptr<bot::Dispatcher> dispatcher_;

@@ -39,14 +39,16 @@ using nlohmann::json;
 
 constexpr std::int64_t kSellerId = 424242;
 
-// Everything in the temp folder; the renderer on this machine; credits for the batch.
+// Everything in the temp folder; the renderer on this machine; no credits until the seller buys
+// a pack with Stars.
 Config demo_config(const fs::path& scratch) {
   Config config;
   config.data_dir = (scratch / "data").string();
   config.database_url = "sqlite:" + (scratch / "data" / "neurocards.db").string();
   config.provider = "local";
   config.video_model = "local";
-  config.start_credits = 5;
+  config.start_credits = 0;
+  config.credit_packs = {{.credits = 10, .stars = 150}, {.credits = 30, .stars = 400}};
   config.worker_concurrency = 3;
   return config;
 }
@@ -69,6 +71,8 @@ demo::WalkScript walk_script(const DemoOptions& options) {
   script.photo_height = media::kPhotoHeight;
   script.product =
       english ? "Handmade ceramic mug, 350 ml" : "Керамическая кружка ручной работы, 350 мл";
+  script.pack_credits = 10;
+  script.pack_stars = 150;
   script.reply_timeout = options.reply_timeout;
   script.videos_timeout = options.videos_timeout;
   return script;

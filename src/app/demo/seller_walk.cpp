@@ -70,6 +70,7 @@ std::vector<Video> SellerWalk::run() {
   const auto launched = bot::format(texts.launched, fmt::arg("count", script_.count));
 
   type("/start");
+  if (script_.pack_credits > 0) buy_pack(texts);
   press(expect_button(texts.button_make_reels, "the main menu"));
   expect_text(texts.ask_photo, "the request for a product photo");
   send_photo();
@@ -85,6 +86,35 @@ std::vector<Video> SellerWalk::run() {
       "The worker renders {} videos on this machine with ffmpeg; this takes a little while…",
       script_.count));
   return expect_videos(confirmation);
+}
+
+void SellerWalk::buy_pack(const bot::Texts& texts) {
+  const auto credits = fmt::arg("credits", script_.pack_credits);
+  press(expect_button(texts.button_top_up, "the main menu"));
+  press(
+      expect_button(bot::format(texts.button_pack, credits, fmt::arg("stars", script_.pack_stars)),
+                    "the list of credit packs"));
+  expect_message([](const Message& message) { return message.invoice; }, "an invoice");
+  pay_invoice();
+  expect_text(bot::format(texts.receipt, credits, fmt::arg("stars", script_.pack_stars),
+                          fmt::arg("balance", script_.pack_credits)),
+              "the receipt for the pack");
+}
+
+void SellerWalk::pay_invoice() {
+  moved(fmt::format("paid {} ⭐", script_.pack_stars));
+  transcript_.note(
+      fmt::format("The seller pays {} ⭐ in Telegram; Telegram asks the bot to "
+                  "confirm the order (pre-checkout), then takes the Stars…",
+                  script_.pack_stars));
+  const auto payment = seller_.pay_latest_invoice();
+  if (!payment || payment->state != fakes::FakePaymentState::kPaid) {
+    throw DemoFailure(fmt::format("Telegram did not take the payment: {}",
+                                  !payment ? "no invoice arrived"
+                                  : payment->state == fakes::FakePaymentState::kDeclined
+                                      ? "the bot declined it («" + payment->error_message + "»)"
+                                      : "the bot did not confirm it in time"));
+  }
 }
 
 void SellerWalk::moved(std::string move) {
@@ -160,6 +190,14 @@ void SellerWalk::show(const fakes::RecordedCall& call) {
       message.keyboard = keyboard;
       transcript_.bot_edit(old_text, change, keyboard);
     }
+  } else if (call.method == "sendInvoice") {
+    const auto prices = structured(params, "prices");
+    const auto amount = prices.is_array() && !prices.empty() ? prices[0].value("amount", 0) : 0;
+    messages_.push_back(Message{.message_id = result.value("message_id", std::int64_t{0}),
+                                .text = params.value("title", ""),
+                                .invoice = true});
+    transcript_.bot_message(fmt::format("🧾 {} — {} ⭐ [Pay]", messages_.back().text, amount),
+                            nullptr);
   } else if (call.method == "answerCallbackQuery") {
     unanswered_.erase(params.value("callback_query_id", ""));
     const auto toast = params.value("text", "");

@@ -1,4 +1,5 @@
-// The demo's seller walk: from /start to a delivered batch of videos through the fake Telegram,
+// The demo's seller walk: from /start through a pack bought with Telegram Stars to a delivered
+// batch of videos through the fake Telegram,
 // pressing the buttons the bot actually sent (found by the labels the bot's own texts give
 // them) and printing the chat as it happens, so the demo stops with a clear sentence as soon
 // as the flow stops matching it. Runs on a thread of its own while the bot and the worker run.
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "app/demo/transcript.hpp"
+#include "bot/texts.hpp"
 #include "core/templates.hpp"
 #include "fakes/scripted_seller.hpp"
 
@@ -31,6 +33,9 @@ struct WalkScript {
   std::string product;  // typed when the bot asks what the product is
   std::string format_id = "studio_360";
   int count = 3;
+  // The pack bought with Stars before ordering; 0: the seller orders with what they have.
+  std::int64_t pack_credits = 0;
+  std::int64_t pack_stars = 0;
   std::chrono::seconds reply_timeout{30};
   std::chrono::seconds videos_timeout{300};
 };
@@ -70,12 +75,16 @@ class SellerWalk {
     std::string text;  // or a video's caption
     nlohmann::json keyboard;
     std::optional<Video> video;
+    bool invoice = false;
   };
 
   // The seller's moves.
   void type(const std::string& text);
   void send_photo();
   void press(const Button& button);
+  // Pays the invoice the bot just sent, as Telegram does (pre-checkout, then the payment).
+  void pay_invoice();
+  void buy_pack(const bot::Texts& texts);
   void moved(std::string move);
 
   // What the seller waits for, among the bot's messages since the last move.
