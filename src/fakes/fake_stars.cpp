@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "core/unix_time.hpp"
+#include "core/clock.hpp"
 #include "core/utf16.hpp"
 
 namespace nc::fakes {
@@ -124,7 +124,7 @@ std::string FakeStars::new_charge(std::int64_t user_id, std::int64_t amount,
   charge_amounts_[charge] = amount;
   transactions_.push_back(Transaction{.id = charge,
                                       .amount = amount,
-                                      .date = core::unix_now(),
+                                      .date = core::real_clock().unix_seconds(),
                                       .user_id = user_id,
                                       .payload = payload});
   return charge;
@@ -183,7 +183,7 @@ std::string FakeStars::refund(std::int64_t user_id, const std::string& charge_id
   refunded_[charge_id] = true;
   transactions_.push_back(Transaction{.id = charge_id,
                                       .amount = charge_amounts_[charge_id],
-                                      .date = core::unix_now(),
+                                      .date = core::real_clock().unix_seconds(),
                                       .user_id = user_id,
                                       .incoming = false});
   return {};

@@ -250,7 +250,9 @@ TEST_P(PaymentsTest, PromoCodesGiveCreditsOncePerSellerWithinUsesAndDate) {
   const auto listed = promos.list();
   ASSERT_EQ(listed.size(), 3u);
   for (const auto& promo : listed) {
-    if (promo.code == "WELCOME") EXPECT_EQ(promo.used, 2);
+    if (promo.code == "WELCOME") {
+      EXPECT_EQ(promo.used, 2);
+    }
   }
 }
 
