@@ -9,6 +9,8 @@
 #include "app/payments_command.hpp"
 #include "app/provider_balance_command.hpp"
 #include "app/table.hpp"
+#include "app/wiring.hpp"
+#include "app/wiring.hpp"
 #include "store/ids.hpp"
 #include "store/job_queue.hpp"
 #include "store/ledger.hpp"
@@ -20,12 +22,6 @@ namespace nc::app {
 namespace {
 
 using nlohmann::json;
-
-std::unique_ptr<store::Database> open_store(const Config& config) {
-  auto database = store::open_database(config.database_url);
-  store::migrate(*database);
-  return database;
-}
 
 json job_json(const core::Job& job) {
   return json{{"id", job.id},
@@ -73,15 +69,19 @@ int print_status(const Config& config, bool as_json) {
   const auto disk = store::disk_usage(config.data_dir);
   if (as_json) {
     json out{{"jobs", json::object()}, {"leases", json::object()}};
-    for (const auto& [status, count] : stats.by_status) out["jobs"][status] = count;
-    for (const auto& [owner, count] : stats.live_leases_by_owner) out["leases"][owner] = count;
-    out["oldest_queued_age_s"] = stats.oldest_queued_age_s ? json(*stats.oldest_queued_age_s) : json();
+    for (const auto& [status, count] : stats.by_status)
+      out["jobs"][status] = count;
+    for (const auto& [owner, count] : stats.live_leases_by_owner)
+      out["leases"][owner] = count;
+    out["oldest_queued_age_s"] =
+        stats.oldest_queued_age_s ? json(*stats.oldest_queued_age_s) : json();
     out["data_dir"] = disk_json(config, disk);
     std::cout << out.dump(2) << '\n';
     return 0;
   }
   Table jobs({"status", "jobs"});
-  for (const auto& [status, count] : stats.by_status) jobs.add({status, std::to_string(count)});
+  for (const auto& [status, count] : stats.by_status)
+    jobs.add({status, std::to_string(count)});
   jobs.print(std::cout);
   std::cout << '\n'
             << "oldest queued: "
@@ -126,7 +126,8 @@ int print_jobs(const Config& config, const JobsOptions& options) {
   const auto jobs = store::JobQueue(*database).list(filter);
   if (options.json) {
     json out = json::array();
-    for (const auto& job : jobs) out.push_back(job_json(job));
+    for (const auto& job : jobs)
+      out.push_back(job_json(job));
     std::cout << out.dump(2) << '\n';
     return 0;
   }
@@ -166,9 +167,12 @@ int print_user(const Config& config, std::int64_t tg_user_id, bool as_json) {
                       {"note", row.note},
                       {"created_at", row.created_at}});
     }
-    std::cout << json{{"tg_user_id", user->tg_user_id}, {"username", user->username},
-                      {"language", user->language},     {"credits", user->credits},
-                      {"blocked", user->blocked},       {"created_at", user->created_at},
+    std::cout << json{{"tg_user_id", user->tg_user_id},
+                      {"username", user->username},
+                      {"language", user->language},
+                      {"credits", user->credits},
+                      {"blocked", user->blocked},
+                      {"created_at", user->created_at},
                       {"ledger", rows}}
                      .dump(2)
               << '\n';
@@ -201,8 +205,7 @@ int grant_credits(const Config& config, std::int64_t tg_user_id, std::int64_t am
   }
   auto database = open_store(config);
   if (key.empty()) key = "admin:" + store::new_uuid();
-  const auto outcome =
-      store::Ledger(*database).grant(tg_user_id, amount, key, "admin: " + reason);
+  const auto outcome = store::Ledger(*database).grant(tg_user_id, amount, key, "admin: " + reason);
   if (outcome == store::PostingOutcome::kUnknownUser) return unknown_user(tg_user_id);
   auto user = store::Users(*database).find(tg_user_id);
   switch (outcome) {
@@ -220,8 +223,8 @@ int grant_credits(const Config& config, std::int64_t tg_user_id, std::int64_t am
           tg_user_id, user->credits, store::kMaxBalance);
       return 1;
     default:
-      std::cerr << fmt::format("cannot take {} credits from {}: the balance is only {}\n",
-                               -amount, tg_user_id, user->credits);
+      std::cerr << fmt::format("cannot take {} credits from {}: the balance is only {}\n", -amount,
+                               tg_user_id, user->credits);
       return 1;
   }
 }
@@ -242,11 +245,12 @@ int act_on_job(const Config& config, const std::string& job_id, bool cancel,
       std::cerr << fmt::format("no job {}\n", job_id);
       return 1;
     case store::AdminAction::kNotAllowed:
-      std::cerr << fmt::format("job {} is {}: {}\n", job_id, core::to_string(before->status),
-                               cancel ? "only unfinished jobs can be cancelled"
-                                      : "a delivered job is not run again");
+      std::cerr << fmt::format(
+          "job {} is {}: {}\n", job_id, core::to_string(before->status),
+          cancel ? "only unfinished jobs can be cancelled" : "a delivered job is not run again");
       return 1;
-    case store::AdminAction::kDone: break;
+    case store::AdminAction::kDone:
+      break;
   }
   if (cancel) {
     std::cout << fmt::format("job {} cancelled; its charge, if any, is refunded\n", job_id);
@@ -317,7 +321,8 @@ void add_admin_commands(CLI::App& app, const std::function<void(StoreCommand)>& 
   auto user_json = std::make_shared<bool>(false);
   user->add_option("tg_user_id", *user_id, "Telegram user id")->required();
   user->add_flag("--json", *user_json, "Machine-readable output");
-  user->callback([=] { run([=](const Config& c) { return print_user(c, *user_id, *user_json); }); });
+  user->callback(
+      [=] { run([=](const Config& c) { return print_user(c, *user_id, *user_json); }); });
 
   auto* credits = admin->add_subcommand("credits", "Change balances through the ledger");
   credits->require_subcommand(1);

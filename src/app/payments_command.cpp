@@ -12,6 +12,8 @@
 
 #include "app/build_info.hpp"
 #include "app/table.hpp"
+#include "app/wiring.hpp"
+#include "app/wiring.hpp"
 #include "net/http_client.hpp"
 #include "store/migrations.hpp"
 #include "store/payments.hpp"
@@ -22,12 +24,6 @@ namespace nc::app {
 namespace {
 
 using nlohmann::json;
-
-std::unique_ptr<store::Database> open_store(const Config& config) {
-  auto database = store::open_database(config.database_url);
-  store::migrate(*database);
-  return database;
-}
 
 // One Bot API call from the command line, on a loop of its own.
 telegram::ApiResult call_bot_api(const Config& config, std::string method, json params) {

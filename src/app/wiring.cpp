@@ -24,6 +24,12 @@ core::TemplateCatalog load_templates() {
   return catalog;
 }
 
+std::unique_ptr<store::Database> open_store(const Config& config) {
+  auto database = store::open_database(config.database_url);
+  store::migrate(*database);
+  return database;
+}
+
 std::unique_ptr<store::Database> open_migrated_store(const Config& config) {
   auto database = store::open_database(config.database_url);
   const auto migrated = store::migrate(*database);

@@ -28,6 +28,8 @@ core::TemplateCatalog load_templates();
 
 // Opens DATABASE_URL and brings its schema up to date.
 std::unique_ptr<store::Database> open_migrated_store(const Config& config);
+// The same without the log line, for commands whose output is the operator's.
+std::unique_ptr<store::Database> open_store(const Config& config);
 
 // RETENTION_DAYS, FILE_RETENTION_DAYS and MAX_PHOTOS_PER_USER.
 store::RetentionPolicy retention_policy(const Config& config);
